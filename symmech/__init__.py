@@ -8,6 +8,7 @@ v
 """
 
 from .errors import *  # noqa: F401,F403
+from .parsing import *  # noqa: F401,F403
 from .verdict import *  # noqa: F401,F403
 from .interim import *  # noqa: F401,F403
 from .distribution import *  # noqa: F401,F403
@@ -22,5 +23,7 @@ from .optimize import *  # noqa: F401,F403
 from .propositions import *  # noqa: F401,F403
 from . import propositions  # noqa: F401
 from . import derivation  # noqa: F401
+from . import derive  # noqa: F401
+from . import plot  # noqa: F401
 
 __version__ = "0.1.0"

@@ -50,26 +50,32 @@ def time_budget(seconds: float) -> Iterator[None]:
     if not enforceable() or seconds is None:
         yield
         return
+    alarm = {signal.SIGALRM}
+    # Bookkeeping runs with SIGALRM blocked, so an expiring budget cannot interrupt it
+    # half-done and leave a stale deadline (or the default, process-killing handler) behind.
+    signal.pthread_sigmask(signal.SIG_BLOCK, alarm)
     now = time.monotonic()
     deadline = now + float(seconds)
     if _deadlines:
         deadline = min(deadline, _deadlines[-1])
-    remaining = deadline - now
-    if remaining <= 0:
-        raise BudgetExceeded("time budget exceeded")
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     _deadlines.append(deadline)
-    signal.setitimer(signal.ITIMER_REAL, remaining)
+    signal.setitimer(signal.ITIMER_REAL, max(deadline - now, 1e-4))
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, alarm)
         yield
     finally:
+        signal.pthread_sigmask(signal.SIG_BLOCK, alarm)
         signal.setitimer(signal.ITIMER_REAL, 0)
+        if signal.SIGALRM in signal.sigpending():
+            signal.sigwait(alarm)  # discard an alarm of this budget that fired too late to matter
         _deadlines.pop()
-        signal.signal(signal.SIGALRM, previous)
         if _deadlines:
-            left = _deadlines[-1] - time.monotonic()
             # re-arm the outer budget (fire almost at once if it already expired)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4))
+            signal.setitimer(signal.ITIMER_REAL, max(_deadlines[-1] - time.monotonic(), 1e-4))
+        else:
+            signal.signal(signal.SIGALRM, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, alarm)
 
 
 def bounded(fn: Callable[..., Any], *args: Any, seconds: float = DEFAULT_BUDGET,

@@ -457,8 +457,8 @@ def _assume(assumptions: Any, names: Mapping[str, sp.Symbol]) -> Any:
     if assumptions is None:
         return sp.true
     if isinstance(assumptions, str):
-        from .parsing import parse
-        return parse(assumptions, names)
+        from .parsing import parse_condition
+        return parse_condition(assumptions, names)
     return assumptions
 
 

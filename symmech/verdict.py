@@ -74,8 +74,8 @@ class Verdict:
     def negated(self, statement: str) -> "Verdict":
         """The verdict for the complementary statement (holds and condition negated)."""
         holds = None if self.holds is None else (not self.holds)
-        return Verdict(statement, holds, sp.Not(self.condition) if self.condition not in (sp.true, sp.false) else sp.Not(self.condition),
-                       self.method, self.certificate, None, self.notes)
+        return Verdict(statement, holds, sp.Not(self.condition), self.method, self.certificate,
+                       None, self.notes)
 
     def to_dict(self) -> dict:
         cx = self.counterexample
