@@ -541,20 +541,21 @@ fig = plot.mechanism(mw, status_quo=lot)'''),
     md(r"""
 ## Who gains from a reform? Comparing payoffs type by type
 
-A posted price selling $0.2$ against a free lottery with $x = 0.2$. For $F = v^2$ (concave
-demand) the lottery is better for *every* type, which is Proposition 1's logic. For
-$F = 1 - (1 - v)^2$ low types prefer the lottery and high types the posted price;
-`pareto_compare` finds the crossing exactly.
+A posted price of $1/2$ against a free lottery that hands out the same quantity. For
+$F = v^2$ (concave demand) the price sells $3/4$, and the lottery $x = 3/4$ is better for
+*every* type: Proposition 1's logic. For $F = 1 - (1 - v)^2$ the price sells $1/4$; low
+types prefer the lottery $x = 1/4$, high types the posted price, and `pareto_compare` finds
+the crossing exactly: $v - 1/2 = v/4$ at $v = 2/3$.
 """),
     code('''
-lottery = sm.lottery(sp.Rational(1, 5))
-assert sm.pareto_compare(lottery, sq, d).pareto_improves.holds is True     # F = v**2
-comp = sm.pareto_compare(sqc, lottery, dc)
+half = sp.Rational(1, 2)
+assert sm.pareto_compare(sm.lottery(sp.Rational(3, 4)), sm.posted_price(d, price=half), d).pareto_improves.holds is True
+pp, lot_c = sm.posted_price(dc, price=half), sm.lottery(sp.Rational(1, 4))
+comp = sm.pareto_compare(pp, lot_c, dc)
 print(comp)
-(cross,) = comp.crossing_points
-# v - p0 = v/5 at v = 5 p0 / 4 with p0 = 1 - 1/sqrt(5)
-assert sp.simplify(cross - sp.Rational(5, 4) * (1 - 1 / sp.sqrt(5))) == 0
-fig = plot.payoffs([sqc, lottery], dc)'''),
+assert comp.crossing_points == (sp.Rational(2, 3),)
+assert comp.pareto_improves.holds is False
+fig = plot.payoffs([pp, lot_c], dc)'''),
 ]
 
 # ============================================================================ notebook 5
@@ -685,6 +686,8 @@ answer_3_allocation = 1 - (1 - v)**2'''),
 g = sm.generalized_war_of_attrition(sm.families.Uniform(0, 1), prizes=2, players=3)
 assert sp.simplify(g.allocation - answer_3_allocation) == 0
 print(g.split_comparison)
+# U_split - U_war = 2v/3 - (v**2 - v**3/3) = v (v - 1)(v - 2)/3 >= 0 on [0, 1]
+assert g.split_comparison.pareto_improves.holds is True
 print("Exercise 3: correct")'''),
     md(r"""
 **Exercise 4.** Is the Kumaraswamy(2, 3) distribution covered by part 1 of the theorem, by

@@ -85,7 +85,8 @@ def bounded(fn: Callable[..., Any], *args: Any, seconds: float = DEFAULT_BUDGET,
     Returns
     -------
     (value, finished)
-        ``finished`` is False when the budget expired; ``value`` is then ``fallback``.
+        ``finished`` is False when the budget expired, the recursion limit was hit, or SymPy
+        raised ``NotImplementedError`` (it could not decide); ``value`` is then ``fallback``.
 
     Examples
     --------
@@ -99,5 +100,6 @@ def bounded(fn: Callable[..., Any], *args: Any, seconds: float = DEFAULT_BUDGET,
             return fn(*args, **kwargs), True
     except BudgetExceeded:
         return fallback, False
-    except RecursionError:
+    except (RecursionError, NotImplementedError):
+        # SymPy gives up with NotImplementedError where it cannot decide: treat as not finished
         return fallback, False

@@ -119,7 +119,7 @@ class Quantity:
             s = f"{self.value:.6g} +- {self.error:.2g}"
         if self.method != "exact":
             s += f" ({self.method})"
-        if self.condition not in (sp.true, True):
+        if self.condition is not None and self.condition not in (sp.true, True):
             s += f" if {self.condition}"
         return s
 

@@ -825,15 +825,12 @@ def _cmd_analyze(args: argparse.Namespace, d: Distribution, progress: _Progress)
             lines.append(f"market-clearing price for Q = {Q}: p = {_show(market.value)} "
                          f"({'exact' if market.exact else 'numeric'})")
 
-    def derivation():
+    def derivation():  # the virtual values and the reserve; 'derive --what shape' has the shape proofs
         from . import derive
-        parts = []
-        for name in ("virtual_values", "shape"):
-            fn = getattr(derive, name, None)
-            if fn is not None:
-                return fn(d)
-            parts.append(name)
-        raise SymmechError("no derivation builder for analyze is available (sm.derive.virtual_values / shape)")
+        fn = getattr(derive, "virtual_values", None)
+        if fn is None:
+            raise SymmechError("the virtual-value derivation (sm.derive.virtual_values) is not available")
+        return fn(d)
 
     def figure():
         from . import plot
@@ -878,7 +875,7 @@ def _cmd_derive(args: argparse.Namespace, d: Distribution, progress: _Progress) 
         claim = st.claim
         text = _claim_text(claim)
         lines.append(f"({i}) {text}")
-        lines.append(f"    {st.rule}: {st.justification} [{st.status}]")
+        lines.append(f"    {st.rule}: {st.justification.replace('$', '')} [{st.status}]")
     lines += ["", "steps checked: " + ", ".join(f"{k} {val}" for k, val in counts.items())]
     doc = {"what": what, "title": der.title, "verified": der.verified, "counts": counts,
            "steps": [{"claim": _claim_text(st.claim), "rule": st.rule, "justification": st.justification,
@@ -957,7 +954,6 @@ def _cmd_bulow(args: argparse.Namespace, d: Distribution, progress: _Progress) -
 
     def figure():
         from . import plot
-        from .equilibria import war_of_attrition
         from .mechanism import equal_split
         return plot.payoffs([equal_split(2), _woa_payoff(d, b)], d)
 
@@ -975,7 +971,6 @@ def _woa_payoff(d: Distribution, b: Any) -> Any:
 
 def _write_bulow_files(args: argparse.Namespace, d: Distribution, out: _Outcome,
                        progress: _Progress) -> Dict[str, Optional[str]]:
-    from .derivation import UnverifiedDerivation
     folder = Path(args.out or DEFAULT_OUT)
     tex = folder / f"bulow_{_slug(d)}.tex"
     progress("writing the derivation")
@@ -1017,30 +1012,13 @@ def _run_refinement(label: str, solve: Callable[[int], Any], grids: Sequence[int
 
 
 def _verify_all(sols: Sequence[Any]) -> List[Tuple[int, float]]:
+    """Grid size and worst violation of each solution, from the verifier (not the LP)."""
     from .optimize import verify_mechanism
-    out = []
-    for s in sols:
-        rep = verify_mechanism(s)
-        out.append((_grid_size(s), float(_worst(rep))))
-    return out
+    return [(s.n, float(verify_mechanism(s).worst_violation)) for s in sols]
 
 
 def _grid_size(sol: Any) -> int:
-    for name in ("n", "size"):
-        if hasattr(sol, name):
-            return int(getattr(sol, name))
-    return int(len(sol.x))
-
-
-def _worst(rep: Any) -> float:
-    for name in ("worst", "worst_violation", "max_violation"):
-        if hasattr(rep, name):
-            val = getattr(rep, name)
-            return float(val() if callable(val) else val)
-    viol = getattr(rep, "violations", None)
-    if isinstance(viol, dict) and viol:
-        return max(float(x) for x in viol.values())
-    raise SymmechError("cannot read the verifier report")
+    return int(sol.n)
 
 
 def _cmd_mechanism(args: argparse.Namespace, d: Distribution, progress: _Progress) -> _Outcome:
@@ -1203,7 +1181,6 @@ def _emit(args: argparse.Namespace, d: Distribution, out: _Outcome, progress: _P
         der = out.derivation()
         progress.done()
     if pdf_file:
-        from .derivation import UnverifiedDerivation  # noqa: F401
         target = Path(pdf_file)
         progress(f"compiling {target.name} with latexmk")
         res = der.write(target.with_suffix(".tex"), pdf=True, overwrite=True, allow_unverified=args.allow_unverified)

@@ -10,6 +10,7 @@ raises only when the rule provably fails, and records the condition it needs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Optional, Tuple
 
@@ -117,15 +118,20 @@ def _interior_points(lo: sp.Expr, hi: sp.Expr, n: int):
 
 
 def _endpoint_value(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, side: str) -> sp.Expr:
-    if at.is_finite:
+    """``expr`` at an end of the support: substitution first, a one-sided limit if needed.
+
+    Substitution comes first because SymPy's ``limit`` is wrong on some erf expressions at
+    infinity (SymPy 1.14); an undecidable value comes back as ``nan`` (no verdict).
+    """
+    try:
         val = expr.subs(var, at)
-        if val.has(sp.nan, sp.zoo) or not val.is_finite:
-            val, ok = bounded(sp.limit, expr, var, at, side, seconds=5)
-            if not ok:
+        if val.has(sp.nan, sp.zoo, sp.AccumBounds) or val.is_finite is False or val.has(sp.oo, -sp.oo):
+            val, ok = bounded(sp.limit, expr, var, at, side if at.is_finite else "+-"[at == sp.oo], seconds=5)
+            if not ok or val.has(sp.AccumBounds):
                 return sp.nan
         return val
-    val, ok = bounded(sp.limit, expr, var, at, seconds=5)
-    return val if ok else sp.nan
+    except (NotImplementedError, TypeError, ValueError, ZeroDivisionError):
+        return sp.nan
 
 
 @dataclass(frozen=True)
@@ -299,9 +305,13 @@ class Distribution:
             raise InvalidParameter(f"parameter values {values} violate {self.assumptions}")
         params = tuple(p for p in self.params if p not in rep)
         lo = sp.sympify(self.lo).xreplace(rep)
+        name = self.name
+        if name:
+            for sym, val in rep.items():
+                name = re.sub(rf"\b{re.escape(sym.name)}\b", str(val), name)
         d = Distribution(_tidy(self.cdf.xreplace(rep), self.var, lo), _tidy(self.pdf.xreplace(rep), self.var, lo),
                          tuple(sp.sympify(b).xreplace(rep) for b in self.support), self.var, params,
-                         cond if cond is not sp.true else sp.true, self.name, self.notes)
+                         cond if cond is not sp.true else sp.true, name, self.notes)
         return d._validated(mass_check=False)
 
     def numeric_cdf(self, dps: int = 30):
@@ -357,11 +367,10 @@ class Distribution:
         if order is not sp.true:
             extra.append(order)
         F, f, x = self.cdf, self.pdf, self.var
-        for name, expr, at, side, want in (("F(lo)", F, lo, "+", 0), ("F(hi)", F, hi, "-", 1)):
-            if isinstance(F, sp.Integral) and name == "F(lo)":
-                continue
+        ends = (("F(lo)", F, lo, "+", 0),) + (() if mass_check else (("F(hi)", F, hi, "-", 1),))
+        for name, expr, at, side, want in ends:
             if isinstance(F, sp.Integral):
-                continue  # the mass check below covers F(hi) for densities
+                continue  # F(lo) = 0 by construction; the mass check covers F(hi)
             val = _endpoint_value(expr, x, at, side)
             if val.has(sp.nan):
                 continue
@@ -378,20 +387,42 @@ class Distribution:
                 extra.append(sp.Eq(val, want))
         if self.is_numeric:
             self._check_numeric(mass_check)
-        elif mass_check:
-            mass, ok = bounded(sp.integrate, f, (x, lo, hi), seconds=5, fallback=None)
-            if ok and mass is not None and not mass.has(sp.Integral):
-                mass = sp.simplify(mass)
-                if (mass - 1).is_zero is False and not mass.free_symbols:
-                    raise InvalidDistribution(f"a density must integrate to 1 over the support, got {mass}")
-                if mass.free_symbols and (mass - 1).is_zero is not True:
-                    extra.append(sp.Eq(mass, 1))
+        else:
+            extra.extend(self._parametric_conditions(mass_check))
         if not extra:
             return self
         cond = sp.And(self.assumptions, *extra)
         if cond is sp.false:
             raise InvalidDistribution(f"parameter conditions {extra} cannot hold")
         return replace(self, assumptions=cond)
+
+    def _parametric_conditions(self, mass_check: bool) -> list:
+        """Conditions on the parameters for f >= 0 (and mass 1); raise if provably violated."""
+        from .signs import sign_on
+        F, f, x = self.cdf, self.pdf, self.var
+        lo, hi = self.support
+        out = []
+        verdict = sign_on(f, x, (lo, hi), relation=">=", params=self.params, assumptions=self.assumptions,
+                          budget=3, rungs=("symbolic",))
+        if verdict.holds is False:
+            raise InvalidDistribution(f"density must be nonnegative on the support, but f = {f} is negative "
+                                      f"there for every admissible parameter value")
+        if verdict.holds is None and verdict.condition not in (None, sp.true):
+            out.append(verdict.condition)
+        if mass_check:
+            mass = F.subs(x, hi) if not isinstance(F, sp.Integral) and hi.is_finite else None
+            if mass is None:
+                mass, ok = bounded(sp.integrate, f, (x, lo, hi), seconds=5, fallback=None)
+                mass = mass if ok else None
+            if mass is None or mass.has(sp.Integral):
+                out.append(sp.Eq(sp.Integral(f, (x, lo, hi)), 1))
+            else:
+                mass, _ = bounded(sp.simplify, mass, seconds=3, fallback=mass)
+                if not mass.free_symbols and (mass - 1).is_zero is False:
+                    raise InvalidDistribution(f"a density must integrate to 1 over the support, got {mass}")
+                if mass.free_symbols and (mass - 1).is_zero is not True:
+                    out.append(sp.Eq(mass, 1))
+        return out
 
     def _check_numeric(self, mass_check: bool) -> None:
         lo, hi = self.support
@@ -487,23 +518,32 @@ def _tidy(expr: sp.Expr, var: Optional[sp.Symbol] = None, lo: Any = None) -> sp.
 def _antiderivative(f: sp.Expr, x: sp.Symbol, lo: sp.Expr):
     s = sp.Dummy("s", real=True)
     F, ok = bounded(sp.integrate, f.xreplace({x: s}), (s, lo, x), seconds=8, fallback=None)
-    if ok and F is not None and not F.has(sp.Integral):
+    if ok and F is not None and not F.has(sp.Integral) and not _complex_looking(F):
         G, ok2 = bounded(sp.simplify, F, seconds=4, fallback=F)
         G = G if ok2 and sp.count_ops(G) <= sp.count_ops(F) else F
         return G, ()
     t = sp.Symbol("s", real=True)
-    return sp.Integral(f.xreplace({x: t}), (t, lo, x)), ("no closed-form CDF within the time budget: "
+    return sp.Integral(f.xreplace({x: t}), (t, lo, x)), ("no real closed-form CDF found within the time budget: "
                                                          "F is an unevaluated integral, evaluated by quadrature",)
 
 
+def _complex_looking(expr: sp.Expr) -> bool:
+    """Whether an antiderivative is written with complex or polar constructs."""
+    if expr.has(sp.I, sp.exp_polar, sp.polar_lift, sp.periodic_argument):
+        return True
+    return any(p.base.is_negative and not p.exp.is_integer for p in expr.atoms(sp.Pow) if p.base.is_number)
+
+
 def _restrict(f: sp.Expr, t: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> sp.Expr:
-    """Drop Piecewise branches of a sympy.stats density that lie outside the support."""
+    """Drop the Piecewise wrapper of a sympy.stats density when one branch covers the support."""
     if not isinstance(f, sp.Piecewise):
         return f
-    mid = (lo + hi) / 2 if lo.is_finite and hi.is_finite else (lo + 1 if lo.is_finite else (hi - 1 if hi.is_finite else 0))
+    if lo.is_finite and hi.is_finite:
+        probes = [lo + (hi - lo) * sp.Rational(i, 8) for i in range(1, 8)]
+    else:
+        base = lo if lo.is_finite else (hi if hi.is_finite else sp.Integer(0))
+        probes = [base + sp.Rational(i, 2) * (1 if lo.is_finite or not hi.is_finite else -1) for i in range(-3 if not (lo.is_finite or hi.is_finite) else 1, 8)]
     for expr, cond in f.args:
-        c = cond.subs(t, mid)
-        if c is sp.true:
+        if all(cond.subs(t, p) is sp.true for p in probes):
             return expr
     return f
-

@@ -37,9 +37,9 @@ import sympy as sp
 
 from .budget import DEFAULT_BUDGET, bounded
 from .distribution import Distribution
-from .errors import InvalidParameter
+from .errors import InvalidParameter, SymmechError
 from .interim import InterimMechanism
-from .numeric import mp_callable, sample_points, verify
+from .numeric import mp_callable, verify
 from .verdict import Certificate, Verdict
 
 __all__ = [
@@ -186,7 +186,7 @@ class _Calculus:
         return _sample_values(free, self.d.assumptions, self.extra)
 
     def prep(self, e: Any) -> sp.Expr:
-        """A cheaper integrand: cancel rational functions, else a short budgeted simplify."""
+        """An integrand SymPy integrates more easily: a sum of monomials, else ``cancel``led."""
         e = sp.sympify(e)
         if e.has(sp.Integral, sp.Piecewise):
             return e
@@ -304,15 +304,15 @@ class _Calculus:
         reps = {}
         for L in r.atoms(sp.log):
             g = L.args[0]
-            if g.has(self.V) and self._negative_on_support(g):
+            if g.is_extended_negative or (g.free_symbols and self._negative_on_support(g)):
                 reps[L] = sp.log(sp.expand(-g)) + sp.I * sp.pi
         if reps:
             r = r.xreplace(reps)
         if not r.has(sp.I):
             return r
-        iu = sp.Dummy("iu")
+        iu = sp.Dummy("iu")  # I as a symbol: the imaginary part is the coefficient of iu
         e = sp.expand_mul(r.xreplace({sp.I: iu}))
-        if sp.Poly(e, iu).degree() > 1 if e.is_polynomial(iu) else True:
+        if not e.is_polynomial(iu) or sp.Poly(e, iu).degree() > 1:
             return None
         im = e.coeff(iu, 1)
         zero, ok = bounded(sp.simplify, im, seconds=min(2.0, self.budget))
@@ -369,7 +369,7 @@ class _Calculus:
     # ------------------------------------------------------------------ numeric safety net
     def _agrees_integral(self, cand: sp.Expr, integrand: sp.Expr, lower: sp.Expr) -> bool:
         vals = self.sample_values([cand, integrand, lower])
-        c = cand.xreplace(vals)
+        c = _numeric_form(cand.xreplace(vals))
         g = integrand.xreplace(vals)
         a = sp.sympify(lower).xreplace(vals)
         pts = _grid(sp.sympify(self.lo).xreplace(vals), sp.sympify(self.hi).xreplace(vals), 3)
@@ -420,6 +420,8 @@ class _Calculus:
                 r, ok = bounded(fn, sp.powsimp(e), seconds=min(1.0, self.budget))
                 if ok and not r.has(sp.nan, sp.zoo):
                     out.append(r)
+            return out
+        if sp.count_ops(e) <= 10:  # short sums of logs: simplify only merges them into one log
             return out
         r, ok = bounded(sp.simplify, e, seconds=min(3.0, self.budget))
         if ok and not r.has(sp.nan, sp.zoo):
@@ -525,6 +527,19 @@ def _sample_values(free: Any, assumptions: Any = sp.true, extra: Dict[sp.Symbol,
 
 
 # ====================================================================== validation
+def _sympify_input(x: Any, what: str) -> sp.Basic:
+    """A user argument as a SymPy object; text goes through the safe parser, never sympify."""
+    if isinstance(x, str):
+        from .parsing import parse_number
+        try:
+            return sp.sympify(parse_number(x))
+        except SymmechError as exc:
+            raise InvalidParameter(f"{what}: {exc}") from None
+    if isinstance(x, (sp.Basic, int, float)):
+        return sp.sympify(x)
+    raise InvalidParameter(f"{what} must be a number or a SymPy expression, got {type(x).__name__}")
+
+
 def _as_int(x: Any, what: str, least: int) -> Any:
     if isinstance(x, bool):
         raise InvalidParameter(f"{what} must be an integer >= {least}, got {x!r}")
@@ -534,10 +549,7 @@ def _as_int(x: Any, what: str, least: int) -> Any:
         if (x - least).is_negative:
             raise InvalidParameter(f"{what} must be an integer >= {least}, got {x} declared smaller")
         return x
-    try:
-        val = sp.sympify(x)
-    except (sp.SympifyError, TypeError):
-        raise InvalidParameter(f"{what} must be an integer >= {least}, got {x!r}") from None
+    val = _sympify_input(x, what)
     if not (val.is_Integer or (val.is_Number and val == int(val) and not isinstance(x, float))):
         raise InvalidParameter(f"{what} must be an integer >= {least}, got {x!r}")
     val = sp.Integer(int(val))
@@ -549,10 +561,7 @@ def _as_int(x: Any, what: str, least: int) -> Any:
 def _as_cost(c: Any) -> sp.Expr:
     if isinstance(c, bool):
         raise InvalidParameter(f"cost must be a positive number, got {c!r}")
-    try:
-        val = sp.nsimplify(c, rational=True) if isinstance(c, float) else sp.sympify(c)
-    except (sp.SympifyError, TypeError):
-        raise InvalidParameter(f"cost must be a positive number, got {c!r}") from None
+    val = sp.nsimplify(c, rational=True) if isinstance(c, float) else _sympify_input(c, "cost")
     if not isinstance(val, sp.Expr) or val.is_extended_real is False or val.has(sp.nan, sp.zoo):
         raise InvalidParameter(f"cost must be a positive number, got cost = {c!r}")
     if val.is_positive is False:
@@ -648,7 +657,7 @@ class Equilibrium:
         --------
         >>> import symmech as sm
         >>> eq = sm.second_price_auction(sm.families.Uniform(0, 1), 3)
-        >>> sm.equilibria.Equilibrium.evaluate(eq, "revenue")
+        >>> eq.evaluate("revenue")
         mpf('0.5')
         """
         expr = getattr(self, quantity)
@@ -658,7 +667,7 @@ class Equilibrium:
             raise InvalidParameter(f"{quantity} depends on parameters "
                                    f"{sorted(map(str, sp.sympify(expr).free_symbols - {self.var}))}; substitute them first")
         with mpmath.workdps(dps):
-            g = mp_callable(expr, self.var)
+            g = mp_callable(_numeric_form(expr), self.var)
             return +g(_mp(at) if at is not None else mpmath.mpf(0))
 
     def latex(self) -> str:
@@ -829,7 +838,7 @@ def second_price_auction(d: Distribution, players: Any = 2, *, budget: float = D
 
 
 def _require_nonnegative_values(d: Distribution, what: str) -> None:
-    if sp.sympify(d.lo).is_negative:
+    if sp.sympify(d.lo).is_extended_negative:
         raise InvalidParameter(f"a {what} needs values >= 0 (exit times cannot be negative), got lo = {d.lo}")
 
 
@@ -940,7 +949,7 @@ def _check(eq: Equilibrium, dps: int, points: Optional[Sequence[Any]], values: O
             key = by_name.get(k.name if isinstance(k, sp.Symbol) else str(k))
             if key is None:
                 raise InvalidParameter(f"unknown parameter '{k}' in values: free symbols are {sorted(by_name)}")
-            vals[key] = sp.sympify(val)
+            vals[key] = _sympify_input(val, f"values[{k}]")
     else:
         vals = _sample_values(free, d.assumptions, _extra_values(eq.players, eq.cost))
     missing = free - set(vals)
@@ -948,7 +957,7 @@ def _check(eq: Equilibrium, dps: int, points: Optional[Sequence[Any]], values: O
         raise InvalidParameter(f"check needs values for {sorted(map(str, missing))}")
 
     def sub(e: Any) -> Any:
-        return None if e is None else _freeze(sp.sympify(e).xreplace(vals), dps + 40)
+        return None if e is None else _freeze(_numeric_form(sp.sympify(e).xreplace(vals)), dps + 40)
 
     n, c, N = sub(eq.players), sub(eq.cost), sub(eq.prizes)
     lo, hi = sub(d.lo), sub(d.hi)
@@ -1129,6 +1138,18 @@ def _check(eq: Equilibrium, dps: int, points: Optional[Sequence[Any]], values: O
     return CheckReport(tuple(items), dps, tuple(pts), vals, tuple(notes))
 
 
+def _numeric_form(e: Any) -> Any:
+    """An equal expression that mpmath evaluates fast: ``lerchphi(z, 1, a) = 2F1(1, a; a+1; z)/a``.
+
+    (DLMF 25.14.3 with 15.2.1: ``sum z**m/(m + a) = (1/a) sum (a)_m (1)_m/((a+1)_m m!) z**m``;
+    mpmath's ``lerchphi`` is two orders of magnitude slower than its ``hyp2f1``.)
+    """
+    if not isinstance(e, sp.Basic) or not e.has(sp.lerchphi):
+        return e
+    return e.replace(lambda a: isinstance(a, sp.lerchphi) and a.args[1] == 1,
+                     lambda a: sp.hyper((1, a.args[2]), (a.args[2] + 1,), a.args[0]) / a.args[2])
+
+
 def _freeze(e: Any, digits: int) -> Any:
     """Replace constant special-function values (``erf(sqrt(2)/2)``) by ``digits``-digit Floats.
 
@@ -1154,16 +1175,9 @@ def _check_points(F: sp.Expr, var: sp.Symbol, lo: sp.Expr, hi: sp.Expr, qs=(0.25
     """
     with mpmath.workdps(20):
         Fn = mp_callable(F, var)
-        a0 = _mp(lo)
         out = []
         for q in qs:
-            a, b = a0, None
-            if hi.is_finite:
-                b = _mp(hi)
-            else:
-                b = a0 + 1
-                while mpmath.re(Fn(b)) < q:
-                    a, b = b, a0 + 2 * (b - a0)
+            a, b = _bracket_quantile(Fn, lo, hi, q)
             for _ in range(60):  # bisection: F is only assumed monotone and continuous
                 m = (a + b) / 2
                 if mpmath.re(Fn(m)) < q:
@@ -1176,6 +1190,26 @@ def _check_points(F: sp.Expr, var: sp.Symbol, lo: sp.Expr, hi: sp.Expr, qs=(0.25
             if r not in out:
                 out.append(r)
     return out
+
+
+def _bracket_quantile(Fn: Callable, lo: sp.Expr, hi: sp.Expr, q: float) -> Tuple[Any, Any]:
+    """``(a, b)`` inside the support with ``F(a) < q <= F(b)``, growing steps on infinite ends."""
+    a = _mp(lo) if lo.is_finite else None
+    b = _mp(hi) if hi.is_finite else None
+    if a is None or b is None:
+        start = (a + 1) if a is not None else (b - 1) if b is not None else mpmath.mpf(0)
+        step = mpmath.mpf(1)
+        if b is None:
+            b = start
+            while mpmath.re(Fn(b)) < q:
+                a, b = b, b + step
+                step *= 2
+        if a is None:
+            a = min(start, b) - 1
+            while mpmath.re(Fn(a)) >= q:
+                a -= step
+                step *= 2
+    return a, b
 
 
 def _memo(fn: Callable) -> Callable:
@@ -1241,8 +1275,12 @@ def revenue_equivalence(d: Distribution, players: Any = 2, *, budget: float = DE
     n = _as_int(players, "players", 2)
     calc = _Calculus(d, budget, extra=_extra_values(n, sp.Integer(1)))
     V, F, f, lo = calc.V, calc.F, calc.f, calc.lo
-    eqs = {k: _cached(k, d, n, sp.Integer(1), sp.Integer(1), float(budget), True)
-           for k in ("first_price", "second_price", "all_pay", "war_of_attrition")}
+    kinds = ["first_price", "second_price", "all_pay", "war_of_attrition"]
+    notes_pre = []
+    if calc.lo.is_extended_negative is not False:  # exit times need values >= 0
+        kinds.remove("war_of_attrition")
+        notes_pre.append("war of attrition left out: it needs values >= 0")
+    eqs = {k: _cached(k, d, n, sp.Integer(1), sp.Integer(1), float(budget), True) for k in kinds}
     G = F ** (n - 1)
     g = (n - 1) * F ** (n - 2) * f
     y = calc.int_symbol(G, g, *[e.strategy for e in eqs.values()])
@@ -1253,15 +1291,16 @@ def revenue_equivalence(d: Distribution, players: Any = 2, *, budget: float = DE
     rules["second_price"] = sp.Integral((y * g).xreplace({V: y}), (y, lo, V))
     rules["first_price"] = G * st["first_price"]
     rules["all_pay"] = st["all_pay"]
-    T = st["war_of_attrition"]
-    rules["war_of_attrition"] = sp.Integral((T * g).xreplace({V: y}), (y, lo, V)) + T * (1 - G)
-    proved, notes = [], []
+    if "war_of_attrition" in st:
+        T = st["war_of_attrition"]
+        rules["war_of_attrition"] = sp.Integral((T * g).xreplace({V: y}), (y, lo, V)) + T * (1 - G)
+    proved, notes = [], list(notes_pre)
     for k, t in rules.items():
         if _vanishes_identically(t - reference, V, lo, budget):
             proved.append(k)
         else:
             notes.append(f"{_TITLES[k]}: symbolic proof not completed within the budget")
-    statement = (f"first-price, second-price, all-pay and war of attrition give the same interim payment "
+    statement = (f"{', '.join(_TITLES[k] for k in rules)} give the same interim payment "
                  f"and payoff for {d.name or d.cdf} with {n} players")
     if len(proved) == len(rules):
         return Verdict(statement, True, sp.true, "symbolic",

@@ -225,7 +225,8 @@ def _solved(cond: sp.Basic) -> sp.Basic:
     if slope.free_symbols or slope == 0 or sp.diff(slope, s) != 0 or slope.is_real is not True:
         return cond
     rhs = sp.simplify(-(diff - slope * s) / slope)
-    op = type(cond) if slope > 0 else {sp.Lt: sp.Gt, sp.Gt: sp.Lt, sp.Le: sp.Ge, sp.Ge: sp.Le}.get(type(cond), type(cond))
+    flipped = {sp.Lt: sp.Gt, sp.Gt: sp.Lt, sp.Le: sp.Ge, sp.Ge: sp.Le}
+    op = type(cond) if slope > 0 else flipped.get(type(cond), type(cond))
     return op(s, rhs)
 
 

@@ -25,7 +25,7 @@ import sympy as sp
 
 from .budget import DEFAULT_BUDGET, bounded
 from .distribution import Distribution, v as _default_var
-from .equilibria import CheckItem, CheckReport, _Calculus, _item, _mp, _sample_values
+from .equilibria import CheckItem, CheckReport, _Calculus, _item, _mp, _sample_values, _sympify_input
 from .errors import InvalidParameter, ParseError
 from .interim import InterimMechanism
 from .numeric import find_root, mp_callable
@@ -58,10 +58,9 @@ def _number(x: Any, what: str) -> sp.Expr:
             raise InvalidParameter(f"{what}: {exc}") from None
     if isinstance(x, float):
         return sp.nsimplify(x, rational=True)
-    try:
-        val = sp.sympify(x)
-    except (sp.SympifyError, TypeError):
-        raise InvalidParameter(f"{what} must be a number, got {x!r}") from None
+    if not isinstance(x, (sp.Basic, int)):
+        raise InvalidParameter(f"{what} must be a number, got {type(x).__name__}")
+    val = sp.sympify(x)
     if not isinstance(val, sp.Expr) or val.has(sp.nan, sp.zoo) or val.is_extended_real is False:
         raise InvalidParameter(f"{what} must be a real number, got {what} = {x!r}")
     return val
@@ -390,14 +389,10 @@ def _boundaries(D: sp.Expr, V: sp.Symbol, lo: sp.Expr, hi: sp.Expr, budget: floa
         return _piecewise_boundaries(D, V, lo, hi, budget)
     if D.is_rational_function(V):
         num, den = sp.fraction(sp.together(D))
-        pts = set()
-        for P in (num, den):
-            if P.has(V):
-                Pp = sp.Poly(P, V)
-                for rt in sp.real_roots(Pp):
-                    if inside(rt):
-                        pts.add(rt)
-        return sorted(pts, key=lambda r: sp.N(r, 30)), [None] * len(pts), True, []
+        polys = [sp.Poly(P, V) for P in (num, den) if P.has(V)]
+        if all(P.domain.is_ZZ or P.domain.is_QQ for P in polys):  # exact real-root isolation
+            pts = {rt for P in polys for rt in sp.real_roots(P) if inside(rt)}
+            return sorted(pts, key=lambda r: sp.N(r, 30)), [None] * len(pts), True, []
     sol, ok = bounded(sp.solveset, D, V, sp.Interval.open(lo, hi), seconds=min(budget, 5.0))
     if ok and isinstance(sol, sp.FiniteSet) and all(p.is_real for p in sol):
         pts = sorted((p for p in sol if inside(p)), key=lambda r: sp.N(r, 30))
@@ -423,7 +418,6 @@ def _piecewise_boundaries(D: sp.Piecewise, V: sp.Symbol, lo: sp.Expr, hi: sp.Exp
     pts, brs, exact, notes = list(bps), [None] * len(bps), True, []
     for a, b in zip(cells, cells[1:]):
         mid = (a + b) / 2 if b.is_finite else a + 1
-        piece = D.xreplace({V: V})
         expr = None
         for e, cond in D.args:
             c = cond.subs(V, mid)
@@ -557,7 +551,12 @@ def _check_comparison(c: PayoffComparison, dps: int, values: Optional[dict], sam
             | sp.sympify(c.payoff_b).free_symbols) - {var}
     if values:
         by_name = {s.name: s for s in free | set(d.params)}
-        vals = {by_name[k.name if isinstance(k, sp.Symbol) else str(k)]: sp.sympify(val) for k, val in values.items()}
+        vals = {}
+        for key, val in values.items():
+            sym = by_name.get(key.name if isinstance(key, sp.Symbol) else str(key))
+            if sym is None:
+                raise InvalidParameter(f"unknown parameter '{key}' in values: free symbols are {sorted(by_name)}")
+            vals[sym] = _sympify_input(val, f"values[{key}]")
     else:
         vals = _sample_values(free, d.assumptions)
     sub = lambda e: sp.sympify(e).xreplace(vals)  # noqa: E731
@@ -624,10 +623,14 @@ def _check_comparison(c: PayoffComparison, dps: int, values: Optional[dict], sam
 
 
 def _contains(S: sp.Set, p: Any) -> bool:
+    """Membership, deciding with 40-digit endpoints when SymPy leaves it symbolic."""
     r = S.contains(p)
     if r in (sp.true, sp.false):
         return bool(r)
-    return bool(sp.N(r.subs({}), 30)) if r.is_Boolean else False
+    ends = {a: sp.Float(sp.N(a, 40), 40) for a in S.atoms(sp.AlgebraicNumber, sp.CRootOf, sp.Pow, sp.Add, sp.Mul)
+            if a.is_number and a.is_real}
+    r = S.xreplace(ends).contains(p)
+    return bool(r) if r in (sp.true, sp.false) else False
 
 
 def _counterexample_ok(c: PayoffComparison, Ua: sp.Expr, Ub: sp.Expr, var: sp.Symbol) -> bool:

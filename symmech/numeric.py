@@ -15,13 +15,24 @@ from typing import Any, Callable, Iterable, Sequence, Tuple
 
 import mpmath
 import sympy as sp
+from sympy.utilities.lambdify import implemented_function
 
 __all__ = ["mp_callable", "evaluate", "quad", "find_root", "verify", "Agreement", "sample_points"]
+
+
+def _betainc_regularized(a, b, x1, x2):
+    return mpmath.betainc(a, b, x1, x2, regularized=True)
+
+
+# SymPy's mpmath printer maps betainc_regularized to the unregularized mpmath.betainc
+_REGULARIZED_BETA = implemented_function(sp.Function("betainc_regularized_mp"), _betainc_regularized)
 
 
 def _compile(expr: sp.Expr, args: Tuple[sp.Symbol, ...]) -> Callable:
     """Compile ``expr`` in ``args`` to an mpmath function, integrals by quadrature."""
     expr = sp.sympify(expr)
+    if expr.has(sp.betainc_regularized):
+        expr = expr.replace(sp.betainc_regularized, lambda *a: _REGULARIZED_BETA(*a))
     integrals = sorted(expr.atoms(sp.Integral), key=sp.default_sort_key)
     # keep only outermost integrals: inner ones are compiled recursively
     integrals = [i for i in integrals if not any(i != j and i in j.atoms(sp.Integral) for j in integrals)]
@@ -44,7 +55,8 @@ def _constant_subtrees(expr: sp.Basic) -> list:
     def walk(e):
         if e.is_Atom or isinstance(e, sp.Integral):
             return
-        if not e.free_symbols and not e.has(sp.Integral) and not e.is_Rational and e.is_number:
+        if not e.free_symbols and not e.has(sp.Integral) and not e.is_Rational and e.is_number \
+                and e.is_extended_real:
             found.append(e)
             return
         for a in e.args:
@@ -398,6 +410,13 @@ def _quad_fn(fn, a, b):
         return mpmath.quad(lambda t: safe(node(end, h, t, -1)) * 4 * h * t ** 3, [0, 1])
 
     if mpmath.isfinite(a) and mpmath.isfinite(b):
+        # finite values at both ends: tanh-sinh's truncation costs nothing, one plain pass
+        try:
+            ends_finite = all(mpmath.isfinite(fn(e)) for e in (a, b))
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            ends_finite = False
+        if ends_finite:
+            return mpmath.quad(safe, [a, b])
         h = (b - a) / 2
         return from_left(a, h) + from_right(b, h)
     if mpmath.isfinite(a):

@@ -35,7 +35,7 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, List, Sequence, Tuple
 
 import numpy as np
 import sympy as sp
@@ -221,7 +221,7 @@ def payoffs(mechanisms: Sequence[Any], d: Distribution, ax: Any = None, *, point
     >>> d = sm.families.Uniform(0, 1)
     >>> fig = payoffs([sm.equal_split(2), sm.war_of_attrition(d)], d)
     >>> labels = [ln.get_label() for ln in fig.axes[0].lines if ln.get_gid() == "payoff"]
-    >>> len(labels), labels[0]
+    >>> len(labels), labels[0].split(":")[0]
     (2, 'equal split 1/2')
     """
     from .mechanism import pareto_compare
@@ -255,8 +255,12 @@ def payoffs(mechanisms: Sequence[Any], d: Distribution, ax: Any = None, *, point
             for j in range(i + 1, len(curves)):
                 mi, Ui, ni, _ = curves[i]
                 mj, Uj, nj, _ = curves[j]
-                comp = pareto_compare(_comparable(mi, Ui), _comparable(mj, Uj), d)
-                for c in comp.crossing_points or ():
+                try:
+                    points = pareto_compare(_comparable(mi, Ui), _comparable(mj, Uj), d).crossing_points or ()
+                except (SymmechError, NotImplementedError, ValueError, TypeError):
+                    # a decoration must not sink the figure: locate sign changes numerically
+                    points = _numeric_crossings(Ui - Uj, V, xs, curves[i][3] - curves[j][3])
+                for c in points:
                     cx = float(sp.N(c, 20))
                     cy = float(values(Ui, V, np.array([cx]))[0])
                     (mk,) = ax.plot([cx], [cy], "o", color="black", ms=7, zorder=5, label="_crossing")
@@ -269,6 +273,33 @@ def payoffs(mechanisms: Sequence[Any], d: Distribution, ax: Any = None, *, point
     ax.legend(fontsize=9, loc="upper left")
     ax.grid(alpha=0.3)
     return fig
+
+
+def _numeric_crossings(diff: sp.Expr, var: sp.Symbol, xs: np.ndarray, dy: np.ndarray) -> List[sp.Float]:
+    """Interior sign changes of ``diff``: bracketed on the grid, refined by bisection (20 digits)."""
+    import mpmath
+    from .numeric import mp_callable
+    f = mp_callable(diff, var)
+    scale = max(1.0, float(np.nanmax(np.abs(dy)))) if np.isfinite(dy).any() else 1.0
+    s = np.sign(np.where(np.abs(dy) <= 1e-13 * scale, 0.0, np.nan_to_num(dy)))
+    out: List[sp.Float] = []
+    for k in range(1, len(xs) - 1):
+        if s[k] == 0 and s[k - 1] * s[k + 1] < 0:
+            out.append(sp.Float(float(xs[k]), 15))
+    for k in range(len(xs) - 1):
+        if s[k] * s[k + 1] < 0:
+            with mpmath.workdps(20):
+                lo_, hi_ = mpmath.mpf(float(xs[k])), mpmath.mpf(float(xs[k + 1]))
+                flo = mpmath.re(f(lo_))
+                for _ in range(70):
+                    mid = (lo_ + hi_) / 2
+                    fm = mpmath.re(f(mid))
+                    if fm * flo > 0:
+                        lo_, flo = mid, fm
+                    else:
+                        hi_ = mid
+                out.append(sp.Float(str((lo_ + hi_) / 2), 15))
+    return sorted(out, key=float)
 
 
 def _short(c: Any) -> str:
@@ -388,7 +419,7 @@ def distribution(d: Distribution, ax: Any = None, *, points: int = 301, annotate
                 k, val = next(iter(vd.counterexample.items()))
                 extra = f" at {k} = {val}"
             lines.append(f"{label}: {word}{extra} [{vd.method}]")
-        txt = ax.text(0.98, 0.98, "\n".join(lines), transform=ax.transAxes, ha="right", va="top", fontsize=7.5,
+        txt = ax.text(0.98, 0.98, "\n".join(lines), transform=ax.transAxes, ha="right", va="top", fontsize=7.5, multialignment="left",
                       family="monospace", bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.9))
         txt.set_gid("shape")
     ax.set_xlabel(f"value {V}")

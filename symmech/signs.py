@@ -2139,7 +2139,8 @@ def is_concave(expr: Any, var: sp.Symbol, interval: Tuple[Any, Any], **kw: Any) 
 def log_derivative(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     """``d/dvar log(expr)``, expanding logs of products and powers first (the derivative of
     ``log|b|`` is ``b'/b`` whatever the sign of ``b``, so the expansion is harmless)."""
-    return sp.diff(sp.expand_log(sp.log(expr), force=True), var)
+    expanded, _ = bounded(sp.expand_log, sp.log(expr), force=True, seconds=2, fallback=sp.log(expr))
+    return sp.diff(expanded, var)
 
 
 def is_log_concave(expr: Any, var: sp.Symbol, interval: Tuple[Any, Any], **kw: Any) -> Verdict:

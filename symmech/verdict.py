@@ -41,9 +41,11 @@ class Verdict:
         What was decided, e.g. ``"f'(v) >= 0 on [0, 1]"``.
     holds : bool or None
         True (proved), False (refuted) or None (undecided or parameter-dependent).
-    condition : sympy Boolean
+    condition : sympy Boolean or None
         Condition on the parameters under which the statement holds (``true``/``false``
-        when there are no parameters or it does not depend on them).
+        when there are no parameters or it does not depend on them); ``None`` when a
+        parameter-dependent answer could not be determined (see ``notes`` for a
+        sufficient condition, if one was found).
     method : str
         Rung of the ladder that answered: ``"symbolic"``, ``"interval"`` or ``"sampled"``.
     certificate : Certificate or None
@@ -74,8 +76,8 @@ class Verdict:
     def negated(self, statement: str) -> "Verdict":
         """The verdict for the complementary statement (holds and condition negated)."""
         holds = None if self.holds is None else (not self.holds)
-        return Verdict(statement, holds, sp.Not(self.condition), self.method, self.certificate,
-                       None, self.notes)
+        cond = None if self.condition is None else sp.Not(self.condition)
+        return Verdict(statement, holds, cond, self.method, self.certificate, None, self.notes)
 
     def to_dict(self) -> dict:
         cx = self.counterexample
@@ -86,7 +88,7 @@ class Verdict:
         return {
             "statement": self.statement,
             "holds": self.holds,
-            "condition": str(self.condition),
+            "condition": None if self.condition is None else str(self.condition),
             "method": self.method,
             "certificate": None if self.certificate is None else self.certificate.to_dict(),
             "counterexample": cx,
@@ -96,7 +98,7 @@ class Verdict:
     def latex(self) -> str:
         word = {True: r"\text{holds}", False: r"\text{fails}", None: r"\text{undecided}"}[self.holds]
         cond = ""
-        if self.condition not in (sp.true, sp.false):
+        if self.condition is not None and self.condition not in (sp.true, sp.false):
             cond = r"\quad\text{iff } " + sp.latex(self.condition)
         return word + cond + r"\quad(\text{" + self.method + "})"
 
@@ -106,7 +108,7 @@ class Verdict:
     def __str__(self) -> str:
         word = {True: "holds", False: "fails", None: "undecided"}[self.holds]
         s = f"{self.statement}: {word} [{self.method}]"
-        if self.condition not in (sp.true, sp.false):
+        if self.condition is not None and self.condition not in (sp.true, sp.false):
             s += f" iff {self.condition}"
         if self.counterexample is not None:
             s += f"; counterexample {self.counterexample}"

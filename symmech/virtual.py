@@ -135,10 +135,6 @@ def _float_sym(x: Any, dps: int) -> sp.Float:
     return sp.Float(mpmath.nstr(x, dps + 2, min_fixed=-mpmath.inf, max_fixed=mpmath.inf), dps)
 
 
-def _is_numeric(d: Distribution, extra: Sequence[sp.Symbol] = ()) -> bool:
-    return d.is_numeric and not extra
-
-
 def _positive_form(expr: sp.Expr, var: sp.Symbol, lo: Any) -> Tuple[sp.Expr, Dict]:
     """Replace ``var`` by a positive dummy when the support lies in [0, oo)."""
     if sp.sympify(lo).is_nonnegative:
@@ -152,8 +148,8 @@ def _real_form(expr: Any, var: sp.Symbol, lo: Any, hi: Any,
                seconds: float = SIMPLIFY_SECONDS) -> Tuple[sp.Expr, Tuple[str, ...]]:
     """A short form of ``expr`` that is real on the support (no ``I*pi``, no ``log(v - hi)``).
 
-    Candidates: ``simplify`` with ``v`` a positive dummy (support in ``[0, oo)``; else plain),
-    and, when ``expr`` has logarithms or fractional powers, with ``v = hi - w`` and
+    Candidates: ``cancel``/``factor`` of a rational function; otherwise ``simplify`` with ``v`` a
+    positive dummy (support in ``[0, oo)``; else plain), with ``v = hi - w`` and
     ``v = lo + w`` (``w > 0``) so that ``log(hi - v)`` stays real; each under a budget. A
     candidate survives only if it has no ``I`` and, at interior sample points (parameters at
     sample values), is real and equal to the original. The shortest survivor wins.
@@ -162,6 +158,15 @@ def _real_form(expr: Any, var: sp.Symbol, lo: Any, hi: Any,
     if expr.has(sp.Integral):
         return expr, ()
     lo, hi = sp.sympify(lo), sp.sympify(hi)
+    pw = sp.piecewise_fold(expr) if expr.has(sp.Piecewise) else expr
+    if isinstance(pw, sp.Piecewise):
+        # each piece on its own: the pieces are usually simple, the whole is slow to simplify
+        pieces, notes = [], set()
+        for e, c in pw.args:
+            fe, n = _real_form(e, var, lo, hi, seconds / len(pw.args))
+            pieces.append((fe, c))
+            notes.update(n)
+        return sp.Piecewise(*pieces), tuple(sorted(notes))
     rational = expr.is_rational_function(var)
     subs = []
     if rational:
@@ -452,21 +457,14 @@ def _increasing_verdict(expr: sp.Expr, d: Distribution, name: str, params: Seque
         fast = _rational_increasing(expr, d, statement)
         if fast is not None:
             return fast
-    if is_increasing is not None and not expr.has(sp.Integral):
+    if is_increasing is not None:
         try:
             return is_increasing(expr, d.var, (d.lo, d.hi), params=tuple(params), assumptions=d.assumptions,
                                  budget=LADDER_SECONDS)
         except SymmechError as exc:
             notes = (f"signs.is_increasing failed ({exc}); fell back to sampling",)
-        except TypeError:
-            try:
-                return is_increasing(expr, d.var, (d.lo, d.hi))
-            except SymmechError as exc:
-                notes = (f"signs.is_increasing failed ({exc}); fell back to sampling",)
-    elif is_increasing is None:
-        notes = ("symmech.signs.is_increasing unavailable: decided by sampling only",)
     else:
-        notes = ("J contains an unevaluated integral: decided by sampling only",)
+        notes = ("symmech.signs.is_increasing unavailable: decided by sampling only",)
     return _sampled_increasing(expr, d, statement, params, notes)
 
 
@@ -638,7 +636,8 @@ class _Model:
         dJ = sp.diff(J, d.var)
         self._dJ = mp_callable(dJ, d.var)
         self.G = None  # antiderivative of the demand, when one is found
-        if alpha != 1 and self.closed:
+        # a piecewise antiderivative may jump between pieces, which a derivative test misses
+        if alpha != 1 and self.closed and not d.cdf.has(sp.Piecewise):
             G, ok = bounded(sp.integrate, 1 - d.cdf, d.var, seconds=SOLVE_SECONDS / 2)
             if ok and G is not None and not G.has(sp.Integral):
                 self.G = G
@@ -727,8 +726,8 @@ class IronedVirtualValue:
         ``J`` itself when no ironing is needed, else a ``Piecewise`` in ``v``: the constant
         level on each pooling interval and ``J`` elsewhere.
     intervals : tuple of (a, b, level)
-        Pooling intervals in ``v`` with their level (exact SymPy numbers, or Floats with the
-        requested digits when ``exact`` is False).
+        Pooling intervals in ``v`` with their level (exact SymPy numbers, or Floats accurate to
+        ``dps`` digits, stored with a few guard digits, when ``exact`` is False).
     exact : bool
         Whether every endpoint and level is a closed form.
     virtual : VirtualValue
@@ -789,8 +788,10 @@ class IronedVirtualValue:
         """Recompute each pooling interval from its definition at ``dps`` and ``dps + 15`` digits.
 
         For every interval: the level against the ``F``-weighted mean of ``J`` over it (mean
-        preservation), and the tangency conditions ``J(a) = level`` / ``J(b) = level`` at the
-        interior ends, all from the density by quadrature (``1 - F(x) = integral_x^hi f``,
+        preservation), the tangency conditions ``J(a) = level`` / ``J(b) = level`` at the
+        interior ends, and, at three inner points ``x``, that the chord stays below ``H``
+        (``integral_a^x (J - level) f >= 0``; a violation counts as an error), all from the
+        density by quadrature (``1 - F(x) = integral_x^hi f``,
         ``integral_a^b (1 - F) = integral_a^b (s - a) f(s) ds + (b - a)(1 - F(b))``). Outside the
         intervals ``J`` itself is checked as in :meth:`VirtualValue.check`.
         """
@@ -861,6 +862,14 @@ def _ironing_residual(d: Distribution, alpha: Any, intervals) -> Any:
             worst = max(worst, abs(J(a) - lev) / scale)
         if b < hi:
             worst = max(worst, abs(J(b) - lev) / scale)
+        # the chord lies below H inside the interval: integral_a^x (J - level) f >= 0
+        inner = ([a + (b - a) * k / 4 for k in range(1, 4)] if mpmath.isfinite(b)
+                 else [a + (abs(a) + 1) * k for k in range(1, 4)])
+        for x in inner:
+            Dx = quad_fn(fx, x, hi)
+            gap = (al * (aDa - x * Dx) + (1 - al) * (quad_fn(lambda s: (s - a) * fx(s), a, x) + (x - a) * Dx)
+                   - lev * (Da - Dx))
+            worst = max(worst, -gap / scale)
     return worst
 
 
@@ -1041,11 +1050,13 @@ def _candidates(model: _Model) -> Tuple[list, tuple]:
     n = len(vg) - 1
     cands = []
     for i, j in zip(hull, hull[1:]):
-        if j - i < 2:
-            continue
+        if j - i < 2 or not u[j] > u[i]:
+            continue  # far in a tail, u rounds to 1: nothing to pool there at float resolution
         slope = (Phi[j] - Phi[i]) / (u[j] - u[i])
         inner = np.arange(i + 1, j)
-        gap = np.nanmax(Phi[inner] - (Phi[i] + slope * (u[inner] - u[i])))
+        with np.errstate(invalid="ignore"):
+            gaps = Phi[inner] - (Phi[i] + slope * (u[inner] - u[i]))
+        gap = np.nanmax(gaps) if np.isfinite(gaps).any() else 0.0
         if not gap > tol:
             continue
         kind = ("full" if i == 0 and j == n else "left" if i == 0 else "right" if j == n else "interior")
@@ -1258,8 +1269,8 @@ def _exact_interval(model: _Model, vv: VirtualValue, kind: str, a, b, lev, wp: i
     if not (ok and small):
         return None
     e1, _ = bounded(sp.cancel, e1 / (A - B), seconds=1, fallback=e1)
-    sols, ok = bounded(sp.solve, [e1, e2], [A, B], dict=True, seconds=SOLVE_SECONDS)
-    if not ok or not sols:
+    sols = _safe(sp.solve, [e1, e2], [A, B], dict=True, seconds=SOLVE_SECONDS)
+    if not sols:
         return None
     for s in sols:
         if A in s and B in s and _matches(s[A], a, wp) and _matches(s[B], b, wp):
@@ -1320,6 +1331,15 @@ def _matches(c: sp.Expr, approx, wp: int) -> bool:
         return False
 
 
+def _safe(fn: Callable, *args: Any, seconds: float, fallback: Any = None, **kw: Any) -> Any:
+    """``fn(*args, **kw)`` under a budget; SymPy's own refusals count as "no answer"."""
+    try:
+        out, ok = bounded(fn, *args, seconds=seconds, fallback=fallback, **kw)
+    except (NotImplementedError, ValueError, TypeError, AttributeError, sp.PolynomialError, RecursionError):
+        return fallback
+    return out if ok else fallback
+
+
 _NONELEMENTARY = (sp.erf, sp.erfc, sp.erfi, sp.lowergamma, sp.uppergamma, sp.Integral, sp.Ei, sp.li,
                   sp.fresnels, sp.fresnelc, sp.besselj, sp.bessely, sp.besseli, sp.besselk)
 
@@ -1355,14 +1375,14 @@ def _exact_root(expr: sp.Expr, var: sp.Symbol, approx, lo: Any, hi: Any, wp: int
             poly = None
     if poly is not None and not poly.free_symbols - {x}:
         if poly.degree() <= 4:
-            rts, ok = bounded(sp.roots, poly, filter="R", seconds=SOLVE_SECONDS / 2, fallback={})
+            rts = _safe(sp.roots, poly, filter="R", seconds=SOLVE_SECONDS / 2, fallback={})
             cands.extend(rts or {})
         if not any(_matches(c, approx, wp) for c in cands):
-            rr, ok = bounded(sp.real_roots, poly, seconds=SOLVE_SECONDS, fallback=[])
+            rr = _safe(sp.real_roots, poly, seconds=SOLVE_SECONDS, fallback=[])
             cands.extend(rr or [])
     elif not _hopeless(num, x):
         # transcendental equations rarely solve; a short budget keeps the numeric route quick
-        sols, ok = bounded(sp.solve, num, x, seconds=SOLVE_SECONDS / 2, fallback=[])
+        sols = _safe(sp.solve, num, x, seconds=SOLVE_SECONDS / 2, fallback=[])
         cands.extend(sols or [])
     for c in cands:
         if isinstance(c, sp.Basic) and not c.has(sp.I) and _matches(c, approx, wp):
@@ -1410,8 +1430,9 @@ class Threshold:
     kind : str
         ``"reserve price"`` or ``"market-clearing price"``.
     value : sympy.Expr or None
-        Closed form when ``exact``, else a Float with ``dps`` digits; ``None`` when a
-        parameter-dependent answer has no closed form (then ``equation`` defines it).
+        Closed form when ``exact``, else a Float accurate to ``dps`` digits (stored with a few
+        guard digits); ``None`` when a parameter-dependent answer has no closed form (then
+        ``equation`` defines it).
     exact : bool
     bracket : (lo, hi) or None
         Rational bracket on which the defining function changes sign (numeric distributions).
@@ -1482,7 +1503,7 @@ class Threshold:
         # sign evidence on a grid: cheap 15-digit values of the closed form when there is one
         closed = (virtual_value(d, 1).expr if self.kind == "reserve price" else 1 - d.cdf - Q)
         with mpmath.workdps(15):
-            pts = grid_points(d.lo, d.hi, _ROOT_GRID // 2, _scale(d))
+            pts = _root_grid(d, _ROOT_GRID // 2)
             signs = [int(mpmath.sign(val)) for _, val in _grid_values(closed, d, pts)]
         seen = sum(1 for s, t in zip(signs, signs[1:]) if s != 0 and t != 0 and s != t)
         if self.case in ("lower end", "no sale"):
@@ -1611,48 +1632,88 @@ def market_clearing_price(d: Distribution, Q: Any, dps: int = 30) -> Threshold:
 
 def _symbolic_threshold(kind: str, g: sp.Expr, d: Distribution, eq, Q, dps: int,
                         notes: Tuple[str, ...]) -> Threshold:
-    """Closed-form threshold for parametric problems, candidates screened at sample parameters."""
+    """Closed-form threshold for parametric problems, candidates screened at sample parameters.
+
+    A candidate root must be real, solve the equation and lie inside the support at every
+    sample valuation. For the reserve, a root that falls below ``lo`` at some valuations while
+    ``J_1 > 0`` on the support there gives ``Max(lo, root)``; with no root at all, the sign
+    ladder decides whether ``J_1 > 0`` on the whole support (every type served).
+    """
     x = d.var
     notes = list(notes)
     e, back = _positive_form(g, x, d.lo)
     y = next(iter(back)) if back else x
-    sols, ok = bounded(sp.solve, e, y, seconds=SOLVE_SECONDS, fallback=None)
-    if not ok:
-        notes.append("sympy.solve ran out of its time budget")
-    cands = [s.xreplace(back) if back else s for s in (sols or [])]
+    sols = _safe(sp.solve, e, y, seconds=SOLVE_SECONDS, fallback=None)
+    if sols is None:
+        notes.append("sympy.solve found no solution within its budget")
+    cands = [c.xreplace(back) if back else c for c in (sols or [])]
+    cands = [c for c in cands if not c.has(sp.nan, sp.zoo, sp.oo, -sp.oo)]
     syms = tuple(sorted((g.free_symbols | sp.Tuple(*d.support).free_symbols) - {x}, key=sp.default_sort_key))
     unit = tuple(sp.sympify(Q).free_symbols) if Q is not None else ()
     samples = _param_samples(syms, d.assumptions, 4, unit=unit)
-    good = [c for c in cands if _valid_at_samples(c, g, x, d, samples)]
+    shown = "; ".join(", ".join(f"{k}={w}" for k, w in smp.items()) for smp in samples)
+    status = {c: [_status_at(c, g, x, d, smp, kind) for smp in samples] for c in cands}
+    good = [c for c in cands if all(st == "in" for st in status[c])]
+    value = None
     if len(good) == 1:
-        val, _ = _real_form(good[0], x, d.lo, d.hi, seconds=2.0)
-        notes.append("closed form screened at sample parameter values " +
-                     "; ".join(", ".join(f"{k}={w}" for k, w in s.items()) for s in samples))
+        value = good[0]
+        notes.append(f"closed form screened at sample parameter values {shown}")
+    elif kind == "reserve price" and not good:
+        low = [c for c in cands if all(st in ("in", "below") for st in status[c])]
+        if len(low) == 1:
+            value = sp.Max(d.lo, low[0])
+            notes.append(f"the root of J_1 falls below lo for some parameter values, where J_1 > 0 on the "
+                         f"whole support and every type is served: reserve = Max(lo, root) (screened at {shown})")
+        elif not cands:
+            served = _ladder_sign(g, d, ">")
+            if served is not None and served.holds is True:
+                notes.append(f"J_1 > 0 on the whole support (proved, {served.method} rung): every type is served")
+                return Threshold(kind, sp.sympify(d.lo), True, None, eq, d, "lower end", "symbolic", Q, dps,
+                                 tuple(notes))
+            if served is not None and served.condition not in (sp.true, sp.false, None):
+                notes.append(f"J_1 has no root on the support; J_1 > 0 there iff {served.condition}")
+    if value is not None:
+        val, _ = _real_form(value, x, d.lo, d.hi, seconds=2.0)
         if kind == "reserve price":
             notes.append("the reserve is the root of J_1; if J_1 has several roots for some parameter "
                          "values, substitute them and recompute (ironing)")
         return Threshold(kind, val, True, None, eq, d, "root", "symbolic", Q, dps, tuple(notes))
-    why = "no closed form within budget" if not good else f"{len(good)} candidate roots"
+    why = ("no closed-form root" if not cands else
+           f"{len(cands)} candidate roots, none valid at every sample ({shown})")
     notes.append(f"{why}: the threshold is the solution of the equation; substitute parameter values")
     return Threshold(kind, None, False, None, eq, d, "implicit", "symbolic", Q, dps, tuple(notes))
 
 
-def _valid_at_samples(c: sp.Expr, g: sp.Expr, x: sp.Symbol, d: Distribution, samples) -> bool:
-    for s in samples:
-        try:
-            val = sp.N(c.xreplace(s), 30)
-            lo, hi = sp.N(sp.sympify(d.lo).xreplace(s), 30), sp.N(sp.sympify(d.hi).xreplace(s), 30)
-            re, im = val.as_real_imag()
-            if abs(im) > 1e-20 or not re.is_number:
-                return False
-            if not (bool(re > lo) and bool(re < hi)):
-                return False
-            res = sp.N(g.xreplace(s).subs(x, re), 30)
-            if not res.is_number or abs(res) > 1e-15:
-                return False
-        except (TypeError, ValueError):
-            return False
-    return True
+def _ladder_sign(g: sp.Expr, d: Distribution, relation: str) -> Optional[Verdict]:
+    try:
+        from .signs import sign_on
+        return sign_on(g, d.var, (d.lo, d.hi), relation=relation, params=tuple(d.params),
+                       assumptions=d.assumptions, budget=LADDER_SECONDS)
+    except (ImportError, SymmechError):
+        return None
+
+
+def _status_at(c: sp.Expr, g: sp.Expr, x: sp.Symbol, d: Distribution, smp: dict, kind: str) -> str:
+    """``"in"``: a real root inside the support; ``"below"``: a real root at or below ``lo`` with
+    ``g > 0`` on the support (reserve only); ``"bad"`` otherwise. At one parameter valuation."""
+    try:
+        val = sp.N(c.xreplace(smp), 30)
+        lo, hi = sp.N(sp.sympify(d.lo).xreplace(smp), 30), sp.N(sp.sympify(d.hi).xreplace(smp), 30)
+        re, im = val.as_real_imag()
+        if abs(im) > 1e-20 or not re.is_number:
+            return "bad"
+        res = sp.N(g.xreplace(smp).subs(x, re), 30)
+        if not res.is_number or abs(res) > 1e-15:
+            return "bad"
+        if bool(re > lo) and bool(re < hi):
+            return "in"
+        if kind == "reserve price" and bool(re <= lo):
+            pts = (sample_points(lo, hi, 5) if hi.is_finite else [lo + sp.Rational(i, 3) for i in range(1, 6)])
+            if all(bool(sp.N(g.xreplace(smp).subs(x, p), 20) > 0) for p in pts):
+                return "below"
+    except (TypeError, ValueError, ZeroDivisionError):
+        pass
+    return "bad"
 
 
 def _numeric_reserve(vv: VirtualValue, eq, dps: int) -> Threshold:
@@ -1660,7 +1721,7 @@ def _numeric_reserve(vv: VirtualValue, eq, dps: int) -> Threshold:
     x = d.var
     notes = list(vv.notes)
     wp = dps + 10
-    pts = grid_points(d.lo, d.hi, _ROOT_GRID, _scale(d))
+    pts = _root_grid(d, _ROOT_GRID)
     with mpmath.workdps(20):
         signs = [(p, int(mpmath.sign(val))) for p, val in _grid_values(vv.expr, d, pts)]
     if not signs:
@@ -1722,6 +1783,18 @@ def _numeric_reserve(vv: VirtualValue, eq, dps: int) -> Threshold:
     with mpmath.workdps(wp):
         val = _float_sym(r, dps + _GUARD)
     return Threshold("reserve price", val, False, br, eq, d, "root", "numeric", None, dps, tuple(notes))
+
+
+def _root_grid(d: Distribution, n: int) -> list:
+    """Grid for bracketing roots, with extra points a millionth of a cell from each finite end,
+    so that a root between an end and the first grid point is not missed."""
+    pts = grid_points(d.lo, d.hi, n, _scale(d))
+    lo, hi = sp.sympify(d.lo), sp.sympify(d.hi)
+    if lo.is_finite:
+        pts.insert(0, lo + (pts[0] - lo) / 10**6)
+    if hi.is_finite:
+        pts.append(hi - (hi - pts[-1]) / 10**6)
+    return pts
 
 
 def _crossing_up(signs: List[Tuple[Any, int]], br: Tuple[Any, Any]) -> bool:

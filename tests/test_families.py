@@ -507,8 +507,6 @@ def test_normal_subs_revalidates():
     assert sp.simplify(d.cdf - fam.Normal(0, 1).cdf) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="distribution.py revalidates with sympy.limit, and SymPy 1.14 gives "
-                                       "limit(erf(sqrt(2)*(v - 1)/4)/2 + 1/2, v, -oo) = 1, so F(lo) = 1 is reported")
 def test_normal_subs_shifted_mean():
     d = fam.Normal("mu", "sigma").subs(mu=1, sigma=2)
     assert sp.simplify(d.cdf - fam.Normal(1, 2).cdf) == 0
@@ -539,7 +537,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("text, error", HOSTILE)
-def test_hostile_string_parameters_refused(text, error, tmp_path):
+def test_hostile_string_parameters_refused(text, error):
     with pytest.raises(error) as info:
         fam.Power(text)
     assert "\n" not in str(info.value) and str(info.value).startswith("Power")
@@ -656,7 +654,7 @@ def test_generic_derivation_agrees_with_closed_form():
 
 # ---------------------------------------------------------------- hypothesis sweeps
 pos = st.fractions(min_value=R(1, 10), max_value=10, max_denominator=20)
-FAST = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _check_numeric(d, breaks=()):

@@ -101,6 +101,17 @@ def test_payoffs_accepts_expressions_and_strings():
     assert len(ax.collections) == 0
 
 
+def test_payoffs_crossing_for_an_irrational_posted_price():
+    # F = 1 - (1-v)^2; the price selling Q0 = 1/5 solves (1 - p)^2 = 1/5: p = 1 - 1/sqrt(5).
+    # The posted price pays v - p above p, the lottery v/5: equal at v = 5p/4.
+    d = sm.Distribution.from_cdf(CONCAVE)
+    fig = plot.payoffs([sm.posted_price(d, quantity=sp.Rational(1, 5)), sm.lottery(sp.Rational(1, 5))], d)
+    (mk,) = _lines(fig.axes[0], "crossing")
+    c = 1.25 * (1 - 1 / np.sqrt(5))
+    assert mk.get_xdata()[0] == pytest.approx(c, abs=1e-12)
+    assert mk.get_ydata()[0] == pytest.approx(c / 5, abs=1e-12)
+
+
 def test_payoffs_rejects_bad_input():
     with pytest.raises(InvalidParameter, match="numeric parameters"):
         plot.payoffs([sm.equal_split(2)], sm.families.Power("k"))

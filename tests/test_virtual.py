@@ -196,6 +196,8 @@ def test_reserve_power_k_symbolic():
     (lambda: fam.Beta(2, 2), (1 + sp.sqrt(33)) / 16),
     # Kumaraswamy(2, 3): 7r^2 = 1 -> r = 1/sqrt(7)
     (lambda: fam.Kumaraswamy(2, 3), 1 / sp.sqrt(7)),
+    # Triangular(0, 1/3, 1): J = (9v^2 - 1)/(6v) below the mode, (3v - 1)/2 above: r = 1/3
+    (lambda: fam.Triangular(0, R(1, 3), 1), R(1, 3)),
     # TruncatedNormal(1/2, 1/4) on [0, 1]: no closed form, reference root only
     (lambda: fam.TruncatedNormal(R(1, 2), R(1, 4), 0, 1), None),
 ])
@@ -483,3 +485,37 @@ def test_symbolic_alpha_outside_unit_interval_rejected():
     neg = sp.Symbol("a", negative=True)
     with pytest.raises(InvalidParameter, match=r"\[0, 1\]"):
         sm.virtual_value(fam.Uniform(0, 1), neg)
+
+
+def test_reserve_parametric_lower_end_and_max():
+    a_, b_ = sp.symbols("a b", real=True)
+    # Uniform(a, b): J = 2v - b; the root b/2 is the reserve when it exceeds a, else every type
+    # is served (J > 0 on the support): reserve Max(a, b/2) (Krishna sec. 2.5 with a reserve)
+    r = sm.reserve_price(fam.Uniform(a_, b_))
+    for av, bv in ((0, 1), (1, 3), (R(3, 2), 2), (-1, 4)):
+        assert r.value.subs({a_: av, b_: bv}) == max(av, R(bv, 2))
+    # Pareto(3) on [1, oo): J = v - v/3 > 0 everywhere: every type served, reserve = lo = 1
+    rp = sm.reserve_price(fam.Pareto(3))
+    assert rp.case == "lower end" and rp.value == 1 and rp.check().ok
+    # Pareto(alpha) symbolic: J = v (1 - 1/alpha) has no root on [1, oo); the ladder says when J > 0
+    rs = sm.reserve_price(fam.Pareto("alpha"))
+    assert rs.value is None and rs.case == "implicit"
+    assert any("alpha > 1" in n for n in rs.notes)
+
+
+def test_ironing_on_an_unbounded_support():
+    # hyperexponential F = 1 - (e^-v + e^-10v)/2: decreasing hazard, J_1 = v - (1-F)/f dips below
+    # its value at 0 first, so the hull pools [0, b] with J(b) = level = mean of J on [0, b]
+    d = sm.Distribution.from_cdf(1 - (sp.exp(-v) + sp.exp(-10 * v)) / 2, (0, sp.oo))
+    jb = sm.ironed_virtual_value(d)
+    ((a, b_, lev),) = jb.intervals
+    assert a == 0 and 0 < b_ < 5
+    f = _pdf(d)
+    with mpmath.workdps(25):
+        bm, lm = num(b_), num(lev)
+        assert close(ref_J(d, 1, bm), lm, 22)
+        # mean of J dF on [0, b] with J f = v f - (1 - F) (alpha = 1), 1 - F from the given CDF
+        D = sp.lambdify(v, 1 - d.cdf, modules=["mpmath"])
+        mean = mpmath.quad(lambda s: s * f(s) - D(s), [0, bm]) / mpmath.quad(f, [0, bm])
+        assert close(mean, lm, 20)
+    assert jb.check().ok
