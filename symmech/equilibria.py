@@ -40,6 +40,7 @@ from .distribution import Distribution
 from .errors import InvalidParameter, SymmechError
 from .interim import InterimMechanism
 from .numeric import mp_callable, verify
+from .signs import sign_on
 from .verdict import Certificate, Verdict
 
 __all__ = [
@@ -337,21 +338,15 @@ class _Calculus:
                     return False
                 mid = (lo + hi) / 2 if hi.is_finite else lo + 1
                 return bool(P.eval(mid) < 0)
-        try:  # the sign ladder of symmech.signs, when present
-            from . import signs
-            sign_on = getattr(signs, "sign_on", None)
-        except ImportError:  # pragma: no cover
-            sign_on = None
-        if sign_on is not None:
-            try:
-                verdict = sign_on(g, self.V, (lo, hi), relation="<", params=tuple(self.d.params),
-                                  assumptions=self.d.assumptions)
-                if verdict.holds is True and verdict.method != "sampled":
-                    return True
-                if verdict.holds is False:
-                    return False
-            except Exception:  # noqa: BLE001 - a failing helper must not stop the derivation
-                pass
+        try:  # the sign ladder (symbolic, then certified interval arithmetic)
+            verdict = sign_on(g, self.V, (lo, hi), relation="<", params=tuple(self.d.params),
+                              assumptions=self.d.assumptions, budget=min(2.0, self.budget))
+            if verdict.holds is True and verdict.method != "sampled":
+                return True
+            if verdict.holds is False:
+                return False
+        except (SymmechError, NotImplementedError, TypeError, ValueError):
+            pass  # undecided: fall through to the sampled branch choice below
         # last resort: sampled sign; the closed form is then accepted only after the numeric
         # cross-check in integral(), and the note says the branch was chosen by sampling
         vals = self.sample_values([g])

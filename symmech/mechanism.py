@@ -29,7 +29,8 @@ from .equilibria import CheckItem, CheckReport, _Calculus, _item, _mp, _sample_v
 from .errors import InvalidParameter, ParseError
 from .interim import InterimMechanism
 from .numeric import find_root, mp_callable
-from .verdict import Certificate, Verdict
+from .signs import sign_on
+from .verdict import Verdict
 
 __all__ = ["equal_split", "posted_price", "lottery", "pareto_compare", "PayoffComparison"]
 
@@ -145,8 +146,7 @@ def _clearing_price(d: Distribution, Q: sp.Expr, budget: float) -> Tuple[sp.Expr
     var = d.var
     eq = 1 - d.cdf - Q
     if not eq.has(sp.Integral):
-        dom = sp.Interval(lo, hi) if hi.is_finite and lo.is_finite else sp.Interval(lo, hi)
-        sol, ok = bounded(sp.solveset, eq, var, dom, seconds=budget)
+        sol, ok = bounded(sp.solveset, eq, var, sp.Interval(lo, hi), seconds=budget)
         if ok and isinstance(sol, sp.FiniteSet) and len(sol) == 1:
             (p,) = tuple(sol)
             simp, ok2 = bounded(sp.simplify, p, seconds=2)
@@ -364,15 +364,9 @@ def pareto_compare(a: Any, b: Any, d: Distribution, *, budget: float = DEFAULT_B
 
 def _sign(D: sp.Expr, var: sp.Symbol, lo: Any, hi: Any, rel: str, d: Distribution, statement: str,
           budget: float) -> Verdict:
-    try:
-        from .signs import sign_on
-    except ImportError:  # pragma: no cover - the signs module is part of the package
-        sign_on = None
-    if sign_on is not None:
-        return sign_on(D, var, (lo, hi), relation=rel, params=tuple(d.params), assumptions=d.assumptions,
-                       budget=budget, statement=statement)
-    return Verdict(statement, None, sp.true, "sampled", Certificate(D, "sign ladder unavailable"), None,
-                   ("symmech.signs.sign_on is missing",))
+    """The sign ladder on the open support (payoffs are continuous, so the ends follow)."""
+    return sign_on(D, var, (lo, hi), relation=rel, params=tuple(d.params), assumptions=d.assumptions,
+                   budget=budget, statement=statement)
 
 
 # ---------------------------------------------------------------------- roots and sets

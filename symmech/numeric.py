@@ -90,18 +90,39 @@ def _lambdify_folded(args: Tuple[sp.Symbol, ...], expr: sp.Expr) -> Callable:
     return f
 
 
+def _breakpoints(expr: sp.Expr, s: sp.Symbol) -> list:
+    """Points ``s = c`` where a Piecewise or Abs in ``expr`` may switch branches."""
+    points = []
+    for rel in expr.atoms(sp.Rel):
+        for side, other in ((rel.lhs, rel.rhs), (rel.rhs, rel.lhs)):
+            if side == s and s not in other.free_symbols:
+                points.append(other)
+    for a in expr.atoms(sp.Abs, sp.Heaviside):
+        arg = a.args[0]
+        if arg.is_polynomial(s) and sp.degree(arg, s) == 1:
+            points.append(sp.solve(arg, s)[0])
+    return points
+
+
 def _compile_integral(integral: sp.Integral, args: Tuple[sp.Symbol, ...]) -> Callable:
-    # SymPy lists limits innermost first (Integral(Integral(f, (t, 0, s)), (s, 0, x)) is stored
-    # as Integral(f, (t, 0, s), (s, 0, x))): the last limit is the outer integral
+    # SymPy lists limits innermost first: the last one is the outer integral
     *rest, (s, a, b) = integral.limits
     inner = sp.Integral(integral.function, *rest) if rest else integral.function
     integrand = _compile(inner, args + (s,))
     lower = _compile(a, args)
     upper = _compile(b, args)
+    # quadrature loses digits across a kink: split the range at branch points
+    kinks = [_compile(c, args) for c in _breakpoints(inner, s)]
 
     def f(*vals):
         lo, hi = lower(*vals), upper(*vals)
-        return mpmath.quad(lambda x: integrand(*vals, x), [lo, hi])
+        nodes = [lo, hi]
+        for k in kinks:
+            c = k(*vals)
+            if not isinstance(c, mpmath.mpc) and min(lo, hi) < c < max(lo, hi):
+                nodes.append(c)
+        nodes = sorted(set(nodes), reverse=hi < lo)
+        return mpmath.quad(lambda x: integrand(*vals, x), nodes)
 
     return f
 
@@ -168,7 +189,14 @@ def quad(expr: Any, var: sp.Symbol, lo: Any, hi: Any, dps: int = 30) -> mpmath.m
     """
     with mpmath.workdps(dps):
         g = mp_callable(expr, var)
-        return +mpmath.quad(g, [_mp_bound(lo), _mp_bound(hi)])
+        a, b = _mp_bound(lo), _mp_bound(hi)
+        nodes = [a, b]
+        for c in _breakpoints(sp.sympify(expr), var):
+            if not c.free_symbols:
+                c = _as_mp(c)
+                if min(a, b) < c < max(a, b):
+                    nodes.append(c)
+        return +mpmath.quad(g, sorted(set(nodes), reverse=b < a))
 
 
 def _mp_bound(x: Any) -> Any:

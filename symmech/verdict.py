@@ -51,7 +51,8 @@ class Verdict:
     certificate : Certificate or None
     counterexample : dict or None
         A point where the statement fails, e.g. ``{"v": 3/4}`` (exact when possible),
-        with parameter values when the failure depends on them.
+        with parameter values when the failure depends on them; for an existence statement
+        that holds, the witness.
     notes : tuple of str
         Fallbacks taken (budgets expired, rungs skipped) and other remarks.
     """
@@ -111,5 +112,6 @@ class Verdict:
         if self.condition is not None and self.condition not in (sp.true, sp.false):
             s += f" iff {self.condition}"
         if self.counterexample is not None:
-            s += f"; counterexample {self.counterexample}"
+            # for an existence statement that holds, the point is a witness, not a counterexample
+            s += f"; {'witness' if self.holds is True else 'counterexample'} {self.counterexample}"
         return s
