@@ -71,9 +71,9 @@ def _plain_reserve(d):
         return sp.solve(J, x)
 
     try:
-        return bounded(work, seconds=PLAIN_BUDGET)[1]
+        return bounded(work, seconds=PLAIN_BUDGET)[1]  # False: out of time or RecursionError
     except NotImplementedError:  # sympy gives up on transcendental equations
-        return True
+        return False
 
 
 def main() -> None:
@@ -86,7 +86,7 @@ def main() -> None:
         ):
             t_ours, _ = _median(ours)
             t_plain, done = _median(plain)
-            mark = "" if done else " (plain timed out)"
+            mark = "" if done else (" (plain timed out)" if t_plain >= PLAIN_BUDGET else " (plain gave no answer)")
             print(f"{name:22s} {task:8s} {t_ours:9.3f} {t_plain:9.3f} {t_ours / t_plain:7.2f}{mark}")
 
 

@@ -25,6 +25,8 @@ __all__ = ["bounded", "time_budget", "enforceable", "DEFAULT_BUDGET"]
 DEFAULT_BUDGET = 5.0
 
 _deadlines: list[float] = []
+#: seconds between repeated alarms once a budget has expired
+_REPEAT = 0.05
 
 
 def enforceable() -> bool:
@@ -60,7 +62,8 @@ def time_budget(seconds: float) -> Iterator[None]:
         deadline = min(deadline, _deadlines[-1])
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     _deadlines.append(deadline)
-    signal.setitimer(signal.ITIMER_REAL, max(deadline - now, 1e-4))
+    # periodic: an alarm swallowed somewhere (e.g. by a gc callback) is raised again shortly
+    signal.setitimer(signal.ITIMER_REAL, max(deadline - now, 1e-4), _REPEAT)
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, alarm)
         yield
@@ -72,7 +75,7 @@ def time_budget(seconds: float) -> Iterator[None]:
         _deadlines.pop()
         if _deadlines:
             # re-arm the outer budget (fire almost at once if it already expired)
-            signal.setitimer(signal.ITIMER_REAL, max(_deadlines[-1] - time.monotonic(), 1e-4))
+            signal.setitimer(signal.ITIMER_REAL, max(_deadlines[-1] - time.monotonic(), 1e-4), _REPEAT)
         else:
             signal.signal(signal.SIGALRM, previous)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, alarm)

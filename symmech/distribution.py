@@ -20,6 +20,7 @@ import sympy as sp
 from .budget import bounded
 from .errors import InvalidDistribution, InvalidParameter, ParseError
 from .numeric import mp_callable
+from .numeric import to_mp as _mp
 
 __all__ = ["v", "Distribution"]
 
@@ -92,12 +93,6 @@ def _bound(x: Any, names: Mapping[str, sp.Symbol]) -> sp.Expr:
     return _as_expr(x, names, "support bound")
 
 
-def _mp(x: sp.Expr):
-    if x == sp.oo:
-        return mpmath.inf
-    if x == -sp.oo:
-        return -mpmath.inf
-    return mpmath.mpmathify(sp.N(x, mpmath.mp.dps + 10))
 
 
 def _interior_points(lo: sp.Expr, hi: sp.Expr, n: int):
@@ -388,7 +383,7 @@ class Distribution:
         if self.is_numeric:
             self._check_numeric(mass_check)
         else:
-            extra.extend(self._parametric_conditions(mass_check))
+            extra.extend(self._parametric_conditions(mass_check, sp.And(self.assumptions, *extra)))
         if not extra:
             return self
         cond = sp.And(self.assumptions, *extra)
@@ -396,18 +391,19 @@ class Distribution:
             raise InvalidDistribution(f"parameter conditions {extra} cannot hold")
         return replace(self, assumptions=cond)
 
-    def _parametric_conditions(self, mass_check: bool) -> list:
+    def _parametric_conditions(self, mass_check: bool, known: Any) -> list:
         """Conditions on the parameters for f >= 0 (and mass 1); raise if provably violated."""
         from .signs import sign_on
         F, f, x = self.cdf, self.pdf, self.var
         lo, hi = self.support
         out = []
-        verdict = sign_on(f, x, (lo, hi), relation=">=", params=self.params, assumptions=self.assumptions,
+        verdict = sign_on(f, x, (lo, hi), relation=">=", params=self.params, assumptions=known,
                           budget=3, rungs=("symbolic",))
         if verdict.holds is False:
             raise InvalidDistribution(f"density must be nonnegative on the support, but f = {f} is negative "
                                       f"there for every admissible parameter value")
-        if verdict.holds is None and verdict.condition not in (None, sp.true):
+        if verdict.holds is None and verdict.condition not in (None, sp.true) \
+                and not _implied(verdict.condition, known):
             out.append(verdict.condition)
         if mass_check:
             mass = F.subs(x, hi) if not isinstance(F, sp.Integral) and hi.is_finite else None
@@ -525,6 +521,19 @@ def _antiderivative(f: sp.Expr, x: sp.Symbol, lo: sp.Expr):
     t = sp.Symbol("s", real=True)
     return sp.Integral(f.xreplace({x: t}), (t, lo, x)), ("no real closed-form CDF found within the time budget: "
                                                          "F is an unevaluated integral, evaluated by quadrature",)
+
+
+def _implied(cond: Any, assumptions: Any) -> bool:
+    """Whether ``assumptions`` provably imply ``cond``, by writing each ``x < y`` between
+    symbols as ``y = x + w`` with ``w > 0`` and letting SymPy evaluate ``cond``."""
+    if assumptions in (sp.true, sp.false):
+        return False
+    shift = {}
+    for rel in assumptions.atoms(sp.StrictLessThan, sp.StrictGreaterThan):
+        small, big = (rel.lhs, rel.rhs) if isinstance(rel, sp.StrictLessThan) else (rel.rhs, rel.lhs)
+        if big.is_Symbol and big not in shift and big not in small.free_symbols:
+            shift[big] = small + sp.Dummy("w", positive=True)
+    return bool(shift) and cond.xreplace(shift) is sp.true
 
 
 def _complex_looking(expr: sp.Expr) -> bool:

@@ -40,6 +40,7 @@ from .distribution import Distribution
 from .errors import InvalidParameter, SymmechError
 from .interim import InterimMechanism
 from .numeric import mp_callable, verify
+from .numeric import to_mp as _mp
 from .signs import sign_on
 from .verdict import Certificate, Verdict
 
@@ -443,15 +444,6 @@ def _is_monomial(t: sp.Expr, V: sp.Symbol) -> bool:
 
 
 # ====================================================================== numeric helpers
-def _mp(x: Any) -> Any:
-    x = sp.sympify(x)
-    if x == sp.oo:
-        return mpmath.inf
-    if x == -sp.oo:
-        return -mpmath.inf
-    if x.is_Rational:
-        return mpmath.mpf(x.p) / x.q
-    return mpmath.mpmathify(sp.N(x, mpmath.mp.dps + 10))
 
 
 def _grid(lo: Any, hi: Any, n: int) -> list:

@@ -17,7 +17,7 @@ import mpmath
 import sympy as sp
 from sympy.utilities.lambdify import implemented_function
 
-__all__ = ["mp_callable", "evaluate", "quad", "find_root", "verify", "Agreement", "sample_points"]
+__all__ = ["to_mp", "mp_callable", "evaluate", "quad", "find_root", "verify", "Agreement", "sample_points"]
 
 
 def _betainc_regularized(a, b, x1, x2):
@@ -199,12 +199,24 @@ def quad(expr: Any, var: sp.Symbol, lo: Any, hi: Any, dps: int = 30) -> mpmath.m
         return +mpmath.quad(g, sorted(set(nodes), reverse=b < a))
 
 
-def _mp_bound(x: Any) -> Any:
+def to_mp(x: Any) -> Any:
+    """A SymPy number or bound (``oo`` included) as an mpmath number at the current precision.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> to_mp(sp.Rational(1, 4)), to_mp(-sp.oo)
+    (mpf('0.25'), mpf('-inf'))
+    """
+    x = sp.sympify(x) if not isinstance(x, (mpmath.mpf, mpmath.mpc)) else x
     if x in (sp.oo, sp.S.Infinity):
         return mpmath.inf
     if x in (-sp.oo, sp.S.NegativeInfinity):
         return -mpmath.inf
     return _as_mp(x)
+
+
+_mp_bound = to_mp
 
 
 def find_root(expr: Any, var: sp.Symbol, bracket: Tuple[Any, Any], dps: int = 30) -> mpmath.mpf:

@@ -40,6 +40,7 @@ from .budget import bounded
 from .distribution import Distribution
 from .errors import InvalidDistribution, InvalidParameter, SymmechError
 from .numeric import Agreement, grid_points, mp_callable, quad_fn, sample_points, verify
+from .numeric import to_mp as _mp
 from .verdict import Certificate, Verdict
 
 __all__ = [
@@ -112,16 +113,6 @@ def _alpha_value(alpha: Any) -> sp.Expr:
     return a
 
 
-def _mp(x: Any) -> Any:
-    """A SymPy bound or number as an mpmath number at the current precision."""
-    x = sp.sympify(x)
-    if x == sp.oo:
-        return mpmath.inf
-    if x == -sp.oo:
-        return -mpmath.inf
-    if x.is_Rational:
-        return mpmath.mpf(x.p) / x.q
-    return mpmath.mpmathify(sp.N(x, mpmath.mp.dps + 10))
 
 
 def _real(val: Any) -> Any:

@@ -48,3 +48,21 @@ def test_many_tiny_budgets_leave_no_stale_state():
         bounded(_spin, 0.001, seconds=1e-6)
     assert budget._deadlines == []
     assert bounded(_spin, 0.01, seconds=5) == ("finished", True)
+
+
+def test_swallowed_alarm_is_raised_again():
+    # an exception raised where Python ignores it (here: a bare except) must not let the
+    # budgeted call run unbounded: the alarm repeats until the block exits
+    def stubborn():
+        end = time.monotonic() + 5
+        try:
+            _spin(0.3)
+        except BudgetExceeded:
+            pass  # swallowed, as a gc callback would
+        while time.monotonic() < end:
+            pass
+        return "ran to the end"
+
+    start = time.monotonic()
+    assert bounded(stubborn, seconds=0.1, fallback="stopped") == ("stopped", False)
+    assert time.monotonic() - start < 2

@@ -460,8 +460,11 @@ def _extend(children):
     # where SymPy would later absorb it (zoo**0 == 1): the parser refuses it on the spot
     def binary(pair, op):
         (ta, ea), (tb, eb) = pair
+        text = f"({ta}){op}({tb})"
+        if ea is None or eb is None:
+            return text, None
         e = {"+": ea + eb, "-": ea - eb, "*": ea * eb, "/": ea / eb}[op]
-        return f"({ta}){op}({tb})", e if None not in (ea, eb) and _defined(e) else None
+        return text, e if _defined(e) else None
 
     def power(pair, n):
         t, e = pair

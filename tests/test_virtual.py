@@ -334,7 +334,7 @@ def ref_ironed(d, alpha, n=100001):
         hull.append(i)
     slope = np.full(n, np.nan)
     for i, j in zip(hull, hull[1:]):
-        if j - i > 1:
+        if j - i > 1 and F[j] > F[i]:
             slope[i:j + 1] = (H[j] - H[i]) / (F[j] - F[i])
     return x, slope
 
