@@ -49,6 +49,7 @@ from sympy.printing.latex import LatexPrinter
 
 from .budget import bounded
 from .errors import BudgetExceeded, InvalidParameter, SymmechError
+from .numeric import mp_callable
 
 __all__ = [
     "STEP_RULES", "STEP_STATUSES", "Definition", "Statement", "equation", "Verification", "Step",
@@ -495,22 +496,8 @@ def _bounds_of(dom: sp.Set) -> Optional[Tuple[Any, Any]]:
 
 def _domain(sym: sp.Symbol, cond: Any) -> sp.Set:
     """The set of values of ``sym`` allowed by its SymPy assumptions and ``cond``."""
-    dom = sp.S.Reals
-    if sym.is_positive:
-        dom = sp.Interval.open(0, sp.oo)
-    elif sym.is_nonnegative:
-        dom = sp.Interval(0, sp.oo)
-    elif sym.is_negative:
-        dom = sp.Interval.open(-sp.oo, 0)
-    elif sym.is_nonpositive:
-        dom = sp.Interval(-sp.oo, 0)
-    if cond not in (sp.true, None):
-        for c in conjuncts(cond):
-            if c.free_symbols == {sym} and isinstance(c, (Relational, Boolean)):
-                s, ok = bounded(lambda: c.as_set(), seconds=2)
-                if ok and s is not None:
-                    dom = dom.intersect(s)
-    return dom
+    from .signs import parameter_domain
+    return parameter_domain(sym, cond)
 
 
 _POOL = [sp.Rational(1, 2), sp.Integer(2), sp.Rational(3, 2), sp.Integer(3), sp.Rational(1, 3),
@@ -663,40 +650,6 @@ def _flatten_nested(e: Any) -> Any:
     return e
 
 
-def _compile(expr: Any, args: Tuple[sp.Symbol, ...]) -> Callable:
-    """An mpmath function of ``args`` computing ``expr``; integrals by ``mpmath.quad``.
-
-    Multiple integrals keep SymPy's order (the first limit is the innermost); this is why
-    the checks do not use ``symmech.numeric.mp_callable``, which takes the first limit as
-    the outer one."""
-    expr = sp.sympify(expr)
-    every = expr.atoms(sp.Integral)
-    ints = [I for I in every if not any(J != I and J.has(I) for J in every)]
-    ints = sorted(ints, key=sp.default_sort_key)
-    if not ints:
-        return sp.lambdify(args, expr, modules=["mpmath"])
-    dummies = [sp.Dummy(f"I{i}") for i in range(len(ints))]
-    outer = sp.lambdify(args + tuple(dummies), expr.xreplace(dict(zip(ints, dummies))), modules=["mpmath"])
-    parts = [_compile_integral(I, args) for I in ints]
-
-    def fn(*vals):
-        return outer(*vals, *[p(*vals) for p in parts])
-    return fn
-
-
-def _compile_integral(I: sp.Integral, args: Tuple[sp.Symbol, ...]) -> Callable:
-    *inner, lim = I.limits
-    if len(lim) != 3:
-        raise ValueError(f"cannot evaluate an indefinite integral numerically: {I}")
-    s, a, b = lim
-    body = sp.Integral(I.function, *inner) if inner else I.function
-    g, lo, hi = _compile(body, args + (s,)), _compile(a, args), _compile(b, args)
-
-    def fn(*vals):
-        return mpmath.quad(lambda t: g(*vals, t), [lo(*vals), hi(*vals)])
-    return fn
-
-
 def _instantiate(expr: Any, subs: Tuple[Tuple[Any, Any], ...], params: Dict, ctx: _Ctx) -> Any:
     e = _apply_map(expr, subs) if subs else expr
     e = e.xreplace(params) if params else e
@@ -753,7 +706,7 @@ def _numeric(exprs: Sequence[Any], ctx: _Ctx, judge: Callable, ts: Sequence[Any]
             xs = _var_points(lo, hi, ts) if has_var else [None]
             try:
                 inst_exprs = [_instantiate(e, subs, params, ctx) for e in exprs]
-                fns = [_compile(e, (ctx.var,)) for e in inst_exprs]
+                fns = [mp_callable(e, ctx.var) for e in inst_exprs]
             except Exception as exc:  # lambdify rejects some expressions: report, do not crash
                 out.failure_detail = f"could not compile for numeric evaluation ({type(exc).__name__})"
                 return out

@@ -47,7 +47,7 @@ from .errors import InvalidParameter, SymmechError
 from .verdict import Certificate, Verdict
 
 __all__ = ["RELATIONS", "sign_on", "is_increasing", "is_decreasing", "is_convex", "is_concave",
-           "is_log_concave", "is_log_convex"]
+           "is_log_concave", "is_log_convex", "parameter_domain"]
 
 #: the relations ``sign_on`` decides, as ``expr <relation> 0``
 RELATIONS = (">=", ">", "<=", "<")
@@ -825,9 +825,17 @@ class _Ctx:
         return out
 
 
-def _domain(p: sp.Symbol, ctx: _Ctx) -> sp.Set:
-    if p in ctx.domains:
-        return ctx.domains[p]
+def parameter_domain(p: sp.Symbol, assumptions: Any = sp.true) -> sp.Set:
+    """The values of parameter ``p`` allowed by its SymPy assumptions and by the conjuncts
+    of ``assumptions`` that involve ``p`` alone.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> k = sp.Symbol("k", positive=True)
+    >>> parameter_domain(k, k <= 2)
+    Interval.Lopen(0, 2)
+    """
     if p.is_positive:
         D = sp.Interval.open(0, sp.oo)
     elif p.is_nonnegative:
@@ -838,13 +846,25 @@ def _domain(p: sp.Symbol, ctx: _Ctx) -> sp.Set:
         D = sp.Interval(-sp.oo, 0)
     else:
         D = sp.S.Reals
-    for atom in sp.And.make_args(ctx.assumptions):
-        if isinstance(atom, sp.core.relational.Relational) and atom.free_symbols == {p}:
+    if assumptions in (None, sp.true):
+        return D
+    for atom in sp.And.make_args(assumptions):
+        if atom.free_symbols != {p}:
+            continue
+        if isinstance(atom, sp.core.relational.Relational):
             S = _uni_set(atom, p)
-            if S is not None:
-                D = D.intersect(S)
-    ctx.domains[p] = D
+        else:
+            S, ok = bounded(lambda: atom.as_set(), seconds=2)
+            S = S if ok else None
+        if S is not None:
+            D = D.intersect(S)
     return D
+
+
+def _domain(p: sp.Symbol, ctx: _Ctx) -> sp.Set:
+    if p not in ctx.domains:
+        ctx.domains[p] = parameter_domain(p, ctx.assumptions)
+    return ctx.domains[p]
 
 
 def _uni_set(rel: Any, p: sp.Symbol) -> Optional[sp.Set]:
