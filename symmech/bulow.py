@@ -694,6 +694,12 @@ def _war_of_attrition_payoff(d: Distribution, notes: List[str], budget: float) -
     V, lo = d.var, sp.sympify(d.lo)
     s = sp.Dummy("s", real=True)
     F = d.cdf.xreplace({V: s})
+    if F.has(sp.Piecewise):
+        # the equilibrium derivation integrates piece by piece into one formula per piece
+        from .equilibria import war_of_attrition
+        eq, ok = bounded(war_of_attrition, d, seconds=budget * 3)
+        if ok and eq is not None and not eq.payoff.has(sp.Integral):
+            return eq.payoff
     if not F.has(sp.Integral, sp.betainc, sp.betainc_regularized):
         val = _antiderivative_between(F, s, lo, V, budget)
         if val is not None:

@@ -315,3 +315,22 @@ def test_bargaining_lp_gain_matches_an_independent_model(concave_case):
     assert abs(sol.objective - obj) < 1e-8
     b = bulow_puzzle(concave_case, grids=(25, 50, 100))
     assert abs(b.refinement.gain[1] - (obj - sq)) < 1e-8
+
+
+def test_piecewise_density_gives_one_formula_per_piece_and_the_right_crossing():
+    # Triangular(0, 1/3, 1): F = 3v^2 below 1/3 and 1 - 3(1-v)^2/2 above; E[v] = 4/9 < 1/2, so
+    # D(1) = E[v] - 1/2 < 0 and the split fails near the top (D concave: one crossing).
+    d = sm.families.Triangular(0, sp.Rational(1, 3), 1)
+    b = sm.bulow_puzzle(d, grids=(50, 100, 200))
+    assert not b.status_quo_payoff.has(sp.Min, sp.Max)
+    assert b.split_pareto_improves.holds is False
+    with mpmath.workdps(40):
+        third = mpmath.mpf(1) / 3
+        F = lambda x: 3 * x**2 if x < third else 1 - mpmath.mpf(3) / 2 * (1 - x) ** 2  # noqa: E731
+        root = mpmath.findroot(lambda x: x / 2 - mpmath.quad(F, [0, third, x]), mpmath.mpf("0.88"))
+        (cross,) = b.crossing_points
+        assert abs(mpmath.mpf(sp.N(cross, 40)) - root) < mpmath.mpf(10) ** -28
+        # ex ante payoff E[U0(v)] = E[integral_0^v F] by nested quadrature
+        f = lambda x: 6 * x if x < third else 3 * (1 - x)  # noqa: E731
+        ex_ante = mpmath.quad(lambda x: f(x) * mpmath.quad(F, [0, min(x, third), x]), [0, third, 1])
+        assert abs(mpmath.mpf(sp.N(b.status_quo_value.value, 40)) - ex_ante) < mpmath.mpf(10) ** -25
