@@ -626,9 +626,8 @@ def _mhr_reason(d: Distribution, via_concave_demand: bool) -> Optional[str]:
 
 # ====================================================================== Proposition 1
 def _check_prop1(prop: Proposition, d: Distribution, s: CheckSetting) -> PropositionCheck:
-    hyps, failed, open_ = _decide_hypotheses(prop, d, s)
     stmt = "the optimum is the lottery x = Q at price 0"
-    base = _early(prop, d, s, hyps, failed, open_, stmt)
+    hyps, base = _begin(prop, d, s, stmt)
     if base is not None:
         return base
     sq = _status_quo(d, s.status_quo)
@@ -693,9 +692,8 @@ def _check_prop1(prop: Proposition, d: Distribution, s: CheckSetting) -> Proposi
 
 # ====================================================================== Proposition 2
 def _check_prop2(prop: Proposition, d: Distribution, s: CheckSetting) -> PropositionCheck:
-    hyps, failed, open_ = _decide_hypotheses(prop, d, s)
     stmt = "a positive mass of goods is allocated at price 0"
-    base = _early(prop, d, s, hyps, failed, open_, stmt)
+    hyps, base = _begin(prop, d, s, stmt)
     if base is not None:
         return base
     sq = _status_quo(d, s.status_quo)
@@ -756,10 +754,9 @@ def _free_mass(g: _Grid) -> float:
 
 # ====================================================================== Proposition 3
 def _check_prop3(prop: Proposition, d: Distribution, s: CheckSetting) -> PropositionCheck:
-    hyps, failed, open_ = _decide_hypotheses(prop, d, s)
     stmt = ("certain allocation (x = 1) to a positive mass of types outside x0^{-1}(1) "
             "iff integral x0 dF < Q")
-    base = _early(prop, d, s, hyps, failed, open_, stmt)
+    hyps, base = _begin(prop, d, s, stmt)
     if base is not None:
         return base
     sq = _status_quo(d, s.status_quo)
@@ -997,6 +994,12 @@ def _infeasible(prop, d, s, hyps, stmt, exc) -> PropositionCheck:
     vd = _fact("the problem is feasible (some mechanism satisfies (C), (MW) and (PI))", False, str(exc))
     return PropositionCheck(prop, d, s, "hypotheses_fail", _concl(stmt, None, "symbolic", str(exc)),
                             Evidence(hyps + (("feasible", vd),)), (), sp.true, (str(exc),))
+
+
+def _begin(prop: Proposition, d: Distribution, s: CheckSetting, stmt: str):
+    """Decide the hypotheses; return them with the finished check when they already settle it."""
+    hyps, failed, open_ = _decide_hypotheses(prop, d, s)
+    return hyps, _early(prop, d, s, hyps, failed, open_, stmt)
 
 
 def _early(prop, d, s, hyps, failed, open_, stmt) -> Optional[PropositionCheck]:
