@@ -1435,7 +1435,9 @@ class Threshold:
         support, every type is served: ``value = lo``), ``"no sale"`` (``J_1 < 0`` everywhere:
         ``value = hi``) or ``"implicit"`` (no closed form for symbolic parameters).
     method : str
-        ``"symbolic"`` or ``"numeric"``.
+        ``"symbolic"``, ``"numeric"``, or ``"screened"``: a closed form in symbolic parameters
+        whose validity (the root lying in the support) was checked at sample parameter values
+        only; the notes state the validity condition.
     quantity : sympy.Expr or None
         Capacity ``Q`` of a market-clearing price.
     notes : tuple of str
@@ -1665,10 +1667,17 @@ def _symbolic_threshold(kind: str, g: sp.Expr, d: Distribution, eq, Q, dps: int,
                 notes.append(f"J_1 has no root on the support; J_1 > 0 there iff {served.condition}")
     if value is not None:
         val, _ = _real_form(value, x, d.lo, d.hi, seconds=2.0)
+        # which root applies was screened at sample parameters, not proved: state where the
+        # closed form is valid (the root inside the support) and do not call it symbolic
+        root = good[0] if good else low[0]
+        valid = sp.And(sp.Lt(root, d.hi), sp.Gt(root, d.lo)) if good else sp.Lt(root, d.hi)
+        valid = sp.And(valid, d.assumptions) if d.assumptions is not sp.true else valid
+        valid, _ = bounded(sp.simplify, valid, seconds=2.0, fallback=valid)
+        notes.append(f"valid where the root lies in the support: {valid} (screened, not proved)")
         if kind == "reserve price":
             notes.append("the reserve is the root of J_1; if J_1 has several roots for some parameter "
                          "values, substitute them and recompute (ironing)")
-        return Threshold(kind, val, True, None, eq, d, "root", "symbolic", Q, dps, tuple(notes))
+        return Threshold(kind, val, True, None, eq, d, "root", "screened", Q, dps, tuple(notes))
     why = ("no closed-form root" if not cands else
            f"{len(cands)} candidate roots, none valid at every sample ({shown})")
     notes.append(f"{why}: the threshold is the solution of the equation; substitute parameter values")
